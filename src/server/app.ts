@@ -1,0 +1,49 @@
+/**
+ * `createApp(deps)` builds the whole HTTP application and nothing else: no port, no globals, no
+ * timers. `main.ts` serves it; tests call it through `app.request()`.
+ */
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+
+import type { ServerConfig } from './config.js';
+import type { AppEnv } from './env.js';
+import { silentLogger, type Logger } from './logger.js';
+import { resolveClientIp, socketPeerAddress, type ClientIpResolver } from './middleware/client-ip.js';
+import { createErrorHandler, handleNotFound } from './middleware/errors.js';
+import { logRequests } from './middleware/request-log.js';
+import { apiResponseHeaders, corsForAllowedOrigins, requireTrustedOrigin } from './middleware/security.js';
+import { limitJsonBody } from './middleware/validation.js';
+import { authRoutes } from './routes/auth.js';
+import { systemClock, type Clock } from './services/clock.js';
+import { createServices } from './services/index.js';
+import type { Database } from './store/schema.js';
+
+export interface AppDependencies {
+  config: ServerConfig;
+  /** A migrated database (see `migrateToLatest`). */
+  db: Kysely<Database>;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where the client's IP address comes from; the socket's peer by default. */
+  clientIp?: ClientIpResolver;
+}
+
+export function createApp(deps: AppDependencies): Hono<AppEnv> {
+  const { config, db } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const services = createServices(db, config, deps.clock ?? systemClock);
+
+  const app = new Hono<AppEnv>();
+  app.use(resolveClientIp(deps.clientIp ?? socketPeerAddress));
+  app.use(logRequests(logger));
+  app.use('/api/*', apiResponseHeaders);
+  app.use('/api/*', corsForAllowedOrigins(config.allowedOrigins));
+  app.use('/api/*', requireTrustedOrigin(config.publicUrl, config.allowedOrigins));
+  app.use('/api/*', limitJsonBody);
+
+  app.route('/api', authRoutes(services, config));
+
+  app.notFound(handleNotFound);
+  app.onError(createErrorHandler(logger));
+  return app;
+}

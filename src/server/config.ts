@@ -1,0 +1,212 @@
+/**
+ * Server configuration: a JSON file (`--config FILE` or `PROVISION_LOCK_CONFIG`) validated by zod,
+ * every key optional with a safe default, plus the environment (`PORT`, `DATABASE_URL`,
+ * `ADMIN_TOKEN`, `PUBLIC_URL`). A bad value stops start-up with a message naming the key.
+ */
+import { readFileSync } from 'node:fs';
+
+import { z } from 'zod';
+
+import {
+  passwordPolicyInputSchema,
+  passwordPolicySchema,
+  usernamePolicyInputSchema,
+  usernamePolicySchema,
+  type PasswordPolicy,
+  type PublicConfig,
+  type UsernamePolicy,
+} from '../shared/api.js';
+import { resolvePasswordPolicy, resolveUsernamePolicy } from '../shared/policy/index.js';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/provision-lock.db';
+
+const tokenBucketSchema = z.strictObject({
+  /** Requests allowed at once from a fresh bucket. */
+  burst: z.int().min(1).max(1_000_000),
+  /** Tokens added back per minute. */
+  perMinute: z.number().positive().max(1_000_000),
+});
+export type TokenBucketSettings = z.infer<typeof tokenBucketSchema>;
+
+const originSchema = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an origin such as "https://app.example.com" (scheme, host and port; no path or slash)' },
+);
+
+export const configFileSchema = z.strictObject({
+  signup: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Start a session right after a successful sign-up. */
+      loginAfterSignup: z.boolean().default(true),
+    })
+    .prefault({}),
+  username: z.optional(usernamePolicyInputSchema),
+  password: z.optional(passwordPolicyInputSchema),
+  bruteForce: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Failed logins in a row, per identifier and IP address, before that pair is blocked. */
+      maxAttempts: z.int().min(1).max(1000).default(10),
+      blockMinutes: z.number().positive().max(525_600).default(15),
+    })
+    .prefault({}),
+  rateLimits: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      login: tokenBucketSchema.default({ burst: 20, perMinute: 10 }),
+      signup: tokenBucketSchema.default({ burst: 10, perMinute: 5 }),
+    })
+    .prefault({}),
+  /** Other origins allowed to call the API with credentials (CORS) and to be `return_to` targets. */
+  allowedOrigins: z.array(originSchema).default([]),
+  session: z
+    .strictObject({
+      /** Absolute lifetime of a session. */
+      ttlHours: z.number().positive().max(8760).default(168),
+      /** A session unused for this long ends. */
+      idleHours: z.number().positive().max(8760).default(72),
+    })
+    .prefault({}),
+});
+export type ConfigFile = z.input<typeof configFileSchema>;
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .refine((value) => value.startsWith('sqlite:') && value.length > 'sqlite:'.length, {
+      message: 'must be "sqlite:PATH" or "sqlite::memory:"',
+    }),
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters: it is the key to every account').optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as "https://login.example.com"' })
+    .optional(),
+});
+
+export interface ServerConfig {
+  port: number;
+  databaseUrl: string;
+  adminToken: string | undefined;
+  /** The server's public base URL; `https:` turns on Secure `__Host-` cookies. */
+  publicUrl: URL | undefined;
+  signup: { enabled: boolean; loginAfterSignup: boolean };
+  username: UsernamePolicy;
+  password: PasswordPolicy;
+  bruteForce: { enabled: boolean; maxAttempts: number; blockMinutes: number };
+  rateLimits: { enabled: boolean; login: TokenBucketSettings; signup: TokenBucketSettings };
+  allowedOrigins: string[];
+  session: { ttlHours: number; idleHours: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadConfigOptions {
+  /** Path of the JSON configuration file; falls back to `PROVISION_LOCK_CONFIG`. */
+  configPath?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Reads the file and the environment; throws `ConfigError` naming every bad key. */
+export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
+  const env = options.env ?? process.env;
+  const configPath = options.configPath ?? (env.PROVISION_LOCK_CONFIG || undefined);
+  const source = configPath ?? 'the built-in defaults';
+  let fileContent: unknown = {};
+  if (configPath !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`Cannot read the configuration file ${configPath}: ${(error as Error).message}`);
+    }
+    try {
+      fileContent = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`The configuration file ${configPath} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  return resolveConfig(fileContent, env, source);
+}
+
+/** Validates an already parsed configuration object and the environment. */
+export function resolveConfig(
+  fileContent: unknown,
+  env: Readonly<Record<string, string | undefined>> = {},
+  source = 'the configuration',
+): ServerConfig {
+  const file = configFileSchema.safeParse(fileContent);
+  // Empty environment variables count as unset, as shells and compose files tend to produce them.
+  const presentEnv = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const environment = environmentSchema.safeParse(presentEnv);
+  const problems = [
+    ...(file.success ? [] : describeIssues(file.error.issues)),
+    ...(environment.success ? [] : describeIssues(environment.error.issues).map((line) => `environment ${line}`)),
+  ];
+  if (!file.success || !environment.success) throw configErrorFor(source, problems);
+
+  // Defaults can combine into something invalid (minLength 40 with the default maxLength 128 is
+  // fine; maxLength 6 with the "good" preset's minimum 8 is not), so check the resolved policies.
+  const password = passwordPolicySchema.safeParse(resolvePasswordPolicy(file.data.password));
+  const username = usernamePolicySchema.safeParse(resolveUsernamePolicy(file.data.username));
+  const policyProblems = [
+    ...(password.success ? [] : describeIssues(password.error.issues, ['password'])),
+    ...(username.success ? [] : describeIssues(username.error.issues, ['username'])),
+  ];
+  if (!password.success || !username.success) throw configErrorFor(source, policyProblems);
+
+  const { PORT, DATABASE_URL, ADMIN_TOKEN, PUBLIC_URL } = environment.data;
+  return {
+    port: PORT,
+    databaseUrl: DATABASE_URL,
+    adminToken: ADMIN_TOKEN,
+    publicUrl: PUBLIC_URL === undefined ? undefined : new URL(PUBLIC_URL),
+    signup: file.data.signup,
+    username: username.data,
+    password: password.data,
+    bruteForce: file.data.bruteForce,
+    rateLimits: file.data.rateLimits,
+    allowedOrigins: file.data.allowedOrigins,
+    session: file.data.session,
+  };
+}
+
+function configErrorFor(source: string, problems: readonly string[]): ConfigError {
+  return new ConfigError(`Invalid configuration in ${source}:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+}
+
+/** One line per problem, each starting with the dotted key it is about. */
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${formatPath([...path, key])}: unknown key`);
+    }
+    return [`${formatPath(path) || '(top level)'}: ${issue.message}`];
+  });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment))).join('.').replace(/\.\[/g, '[');
+}
+
+/** What `GET /api/config` tells the widget: the policies in full, never a secret. */
+export function toPublicConfig(config: ServerConfig): PublicConfig {
+  return {
+    signup: { enabled: config.signup.enabled },
+    username: config.username,
+    password: config.password,
+    social: [],
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Starts the reference server: configuration, database (migrated), the app, a port, housekeeping.
+ * This is what `npm start` and `provision-lock serve` run.
+ */
+import type { AddressInfo } from 'node:net';
+
+import { serve } from '@hono/node-server';
+
+import { createApp } from './app.js';
+import { loadConfig, type LoadConfigOptions } from './config.js';
+import { createConsoleLogger, type Logger } from './logger.js';
+import { systemClock } from './services/clock.js';
+import { createServices, runHousekeeping } from './services/index.js';
+import { migrateToLatest, openDatabase } from './store/database.js';
+
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+
+export interface StartOptions extends LoadConfigOptions {
+  /** Overrides `PORT`; 0 picks a free port. */
+  port?: number | undefined;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createConsoleLogger();
+  const config = loadConfig(options);
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const app = createApp({ config, db, logger });
+  const server = serve({ fetch: app.fetch, port: options.port ?? config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = config.publicUrl?.origin ?? `http://localhost:${port}`;
+
+  const services = createServices(db, config, systemClock);
+  const housekeeping = setInterval(() => {
+    runHousekeeping(services).catch((error: unknown) => {
+      logger.warn('housekeeping failed', { error: error instanceof Error ? error.message : String(error) });
+    });
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+
+  return {
+    url,
+    close: async () => {
+      clearInterval(housekeeping);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+    },
+  };
+}

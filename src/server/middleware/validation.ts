@@ -1,0 +1,53 @@
+/**
+ * Request bodies are validated at the edge: JSON only, within the size limit, exactly the fields
+ * the schema names. Anything else is a 4xx in the error envelope before a handler runs.
+ */
+import { zValidator } from '@hono/zod-validator';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+
+import type { AppEnv } from '../env.js';
+import { ServiceError } from '../services/service-error.js';
+
+// The shared schemas are zod/mini, which carries no messages of its own; `invalid_body` details
+// are read by developers, in English.
+z.config(z.locales.en());
+
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+export const limitJsonBody: MiddlewareHandler<AppEnv> = bodyLimit({
+  maxSize: MAX_JSON_BODY_BYTES,
+  onError: () => {
+    throw new ServiceError('payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`);
+  },
+});
+
+export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const mediaType = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new ServiceError('unsupported_media_type', 'Send the request body as application/json.');
+  }
+  await next();
+};
+
+export interface BodyIssue {
+  path: string;
+  message: string;
+}
+
+export function invalidBody(issues: readonly z.core.$ZodIssue[]): ServiceError {
+  const details: BodyIssue[] = issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  const summary = details.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+  return new ServiceError('invalid_body', `The request body is invalid: ${summary}`, { issues: details });
+}
+
+/** `zValidator` for JSON bodies, reporting failures as `invalid_body` with one entry per issue. */
+export function validateJson<Schema extends z.core.$ZodType>(schema: Schema) {
+  return zValidator('json', schema, (result) => {
+    if (!result.success) throw invalidBody(result.error.issues);
+  });
+}

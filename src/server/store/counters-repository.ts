@@ -1,0 +1,100 @@
+/**
+ * Abuse counters kept in the database, so that several servers share them: token buckets for rate
+ * limits and consecutive login failures for brute-force protection. Each update is one atomic
+ * statement, O(1) per request, in SQL that SQLite and PostgreSQL both accept.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+
+import type { Database, LoginFailuresTable } from './schema.js';
+
+export interface BucketVerdict {
+  allowed: boolean;
+  /** The bucket's theoretical arrival time after this request (epoch ms). */
+  tat: number;
+}
+
+/**
+ * Takes one token with the generic cell rate algorithm: a request is allowed when the bucket's
+ * theoretical arrival time, pushed one interval on, stays within `capacityMs` of now. The insert
+ * and the conditional update are a single upsert, so concurrent requests cannot both take the
+ * last token.
+ */
+export async function takeBucketToken(
+  db: Kysely<Database>,
+  key: string,
+  now: number,
+  intervalMs: number,
+  capacityMs: number,
+): Promise<BucketVerdict> {
+  const nextTat = sql<number>`(CASE WHEN rate_limits.tat > ${now} THEN rate_limits.tat ELSE ${now} END) + ${intervalMs}`;
+  const taken = await db
+    .insertInto('rate_limits')
+    .values({ key, tat: now + intervalMs })
+    .onConflict((conflict) =>
+      conflict
+        .column('key')
+        .doUpdateSet({ tat: nextTat })
+        .where(sql<number>`${nextTat} - ${now}`, '<=', capacityMs),
+    )
+    .returning('tat')
+    .executeTakeFirst();
+  if (taken) return { allowed: true, tat: Number(taken.tat) };
+  const current = await db.selectFrom('rate_limits').select('tat').where('key', '=', key).executeTakeFirst();
+  return { allowed: false, tat: Number(current?.tat ?? now) };
+}
+
+/** Buckets whose arrival time has passed are full again: their rows say nothing and can go. */
+export async function deleteFullBuckets(db: Kysely<Database>, now: number): Promise<void> {
+  await db.deleteFrom('rate_limits').where('tat', '<', now).execute();
+}
+
+export type LoginFailureRow = Selectable<LoginFailuresTable>;
+
+export function findLoginFailures(db: Kysely<Database>, key: string): Promise<LoginFailureRow | undefined> {
+  return db.selectFrom('login_failures').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+/** Counts one more failure and, when it reaches `maxAttempts`, blocks the pair until `blockUntil`. */
+export async function recordLoginFailure(
+  db: Kysely<Database>,
+  key: string,
+  now: number,
+  maxAttempts: number,
+  blockUntil: number,
+): Promise<LoginFailureRow> {
+  const row = await db
+    .insertInto('login_failures')
+    .values({ key, failures: 1, last_failure_at: now, blocked_until: maxAttempts <= 1 ? blockUntil : null })
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet((eb) => ({
+        failures: eb('login_failures.failures', '+', 1),
+        last_failure_at: now,
+        blocked_until: eb
+          .case()
+          .when('login_failures.failures', '>=', maxAttempts - 1)
+          .then(blockUntil)
+          .else(null)
+          .end(),
+      })),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+export async function clearLoginFailures(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+}
+
+/** Forgets failure streaks that ended long ago and blocks that are over. */
+export async function deleteStaleLoginFailures(db: Kysely<Database>, now: number, quietSince: number): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('blocked_until', 'is', null), eb('last_failure_at', '<', quietSince)]),
+        eb('blocked_until', '<=', now),
+      ]),
+    )
+    .execute();
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+
+import * as usersSessionsCounters from './0001-users-sessions-counters.js';
+
+/**
+ * Every migration, in order. Listed by hand rather than read from the folder so that the list
+ * survives bundling and a missing file is a type error, not a silent skip.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-users-sessions-counters': usersSessionsCounters,
+};

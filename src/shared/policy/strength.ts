@@ -1,0 +1,60 @@
+/**
+ * The zxcvbn-ts strength estimate and the common-password list: several hundred kilobytes of
+ * dictionaries, so they are imported dynamically (a lazy chunk in the widget), once, and cached.
+ */
+import type { PasswordPolicy } from '../api.js';
+import { normalize } from './characters.js';
+import { checkPassword, personalInfoTokens, type PasswordCheck, type PersonalInfo } from './password.js';
+
+export interface StrengthEstimator {
+  /** zxcvbn-ts score, 0 (guessable in seconds) to 4 (very unguessable). */
+  score(password: string, userInputs: readonly string[]): number;
+  /** The common-password list, lowercased. */
+  readonly commonPasswords: ReadonlySet<string>;
+}
+
+let estimatorLoading: Promise<StrengthEstimator> | undefined;
+
+export function loadStrengthEstimator(): Promise<StrengthEstimator> {
+  estimatorLoading ??= createEstimator().catch((error: unknown) => {
+    // A failed chunk load (flaky network in the browser) must not poison every later attempt.
+    estimatorLoading = undefined;
+    throw error;
+  });
+  return estimatorLoading;
+}
+
+async function createEstimator(): Promise<StrengthEstimator> {
+  const [{ ZxcvbnFactory }, common, english] = await Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]);
+  const zxcvbn = new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...english.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: english.translations,
+  });
+  const commonPasswords = new Set(common.dictionary['passwords-common'].map((entry) => entry.toLowerCase()));
+  return {
+    score: (password, userInputs) => zxcvbn.check(password, [...userInputs]).score,
+    commonPasswords,
+  };
+}
+
+/**
+ * Every rule with a definite answer: loads the estimator when the policy needs it, scores the
+ * password against the user's own details, then runs the synchronous checks. This is what the
+ * server runs; the widget does the same off the keystroke path.
+ */
+export async function evaluatePassword(
+  password: string,
+  policy: PasswordPolicy,
+  context: PersonalInfo & { reusesRecentPassword?: boolean | undefined },
+): Promise<PasswordCheck> {
+  const needsEstimator = policy.minScore > 0 || policy.dictionary.common;
+  const estimator = needsEstimator ? await loadStrengthEstimator() : undefined;
+  const score =
+    estimator && policy.minScore > 0 ? estimator.score(normalize(password), personalInfoTokens(context)) : undefined;
+  return checkPassword(password, policy, { ...context, score, commonPasswords: estimator?.commonPasswords });
+}
