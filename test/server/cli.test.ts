@@ -1,0 +1,87 @@
+/**
+ * The `provision-lock` command as a user runs it: a real process, a real port, a real file.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
+const folder = mkdtempSync(join(tmpdir(), 'provision-lock-cli-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [...CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PROVISION_LOCK_CONFIG: '', ...env },
+  });
+}
+
+describe('provision-lock command', () => {
+  it('prints help', () => {
+    const result = run(['--help']);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /provision-lock serve \[--config FILE\]/);
+    assert.match(result.stdout, /db migrate/);
+  });
+
+  it('refuses an unknown command with usage and exit code 2', () => {
+    const result = run(['fly']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /Unknown command "fly"/);
+  });
+
+  it('db migrate creates the database file and applies the migrations once', () => {
+    const database = join(folder, 'nested', 'migrate.db');
+    const first = run(['db', 'migrate'], { DATABASE_URL: `sqlite:${database}` });
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /Applied: 0001-users-sessions-counters/);
+    assert.ok(existsSync(database));
+    const second = run(['db', 'migrate'], { DATABASE_URL: `sqlite:${database}` });
+    assert.match(second.stdout, /up to date/);
+  });
+
+  it('stops at start-up on an invalid configuration, naming the key', () => {
+    const config = join(folder, 'bad.json');
+    writeFileSync(config, JSON.stringify({ password: { strength: 'legendary' } }));
+    const result = run(['serve', '--config', config]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /Invalid configuration in .*bad\.json/);
+    assert.match(result.stderr, /password\.strength: /);
+    assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, 'a message, not a stack trace');
+  });
+
+  it('serve answers on the port it prints, with its SQLite file created on first run', async () => {
+    const database = join(folder, 'serve.db');
+    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0'], {
+      env: { ...process.env, PROVISION_LOCK_CONFIG: '', DATABASE_URL: `sqlite:${database}`, PORT: '' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      assert.ok(existsSync(database));
+      const config = await fetch(`${url}/api/config`);
+      assert.equal(config.status, 200);
+      const signup = await fetch(`${url}/api/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'cli@example.com', password: 'Correct-Horse-Battery-9' }),
+      });
+      assert.equal(signup.status, 201);
+      assert.match(signup.headers.get('set-cookie') ?? '', /provision_lock_session=/);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});

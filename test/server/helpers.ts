@@ -1,0 +1,139 @@
+/**
+ * Test helpers: a real app on a real SQLite file in a temporary folder, a clock the test moves,
+ * and small readers for JSON bodies and Set-Cookie headers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+
+import { createApp } from '../../src/server/app.js';
+import { resolveConfig, type ConfigFile, type ServerConfig } from '../../src/server/config.js';
+import type { AppEnv } from '../../src/server/env.js';
+import { migrateToLatest, openDatabase } from '../../src/server/store/database.js';
+import type { Database } from '../../src/server/store/schema.js';
+
+export const STRONG_PASSWORD = 'Correct-Horse-Battery-9';
+
+export interface ManualClock {
+  (): number;
+  advance(milliseconds: number): void;
+}
+
+export function manualClock(start = Date.parse('2026-11-22T10:00:00Z')): ManualClock {
+  let now = start;
+  const clock = (() => now) as ManualClock;
+  clock.advance = (milliseconds) => {
+    now += milliseconds;
+  };
+  return clock;
+}
+
+export interface TestServer {
+  app: Hono<AppEnv>;
+  db: Kysely<Database>;
+  config: ServerConfig;
+  clock: ManualClock;
+  databaseFile: string;
+  /** Sends a request as a client at `ip` (default 203.0.113.10). */
+  request(path: string, init?: RequestInit & { ip?: string }): Promise<Response>;
+  /** POSTs a JSON body. */
+  post(path: string, body: unknown, init?: RequestInit & { ip?: string }): Promise<Response>;
+  /** Opens the same database file again, as a restarted server would. */
+  restart(): Promise<TestServer>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  config?: ConfigFile;
+  env?: Record<string, string>;
+  clock?: ManualClock;
+  databaseFile?: string;
+}
+
+/** The test client's address travels in this header; only these tests' resolver reads it. */
+const TEST_IP_HEADER = 'x-test-client-ip';
+
+const folders: string[] = [];
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  let databaseFile = options.databaseFile;
+  if (databaseFile === undefined) {
+    const folder = mkdtempSync(join(tmpdir(), 'provision-lock-test-'));
+    folders.push(folder);
+    databaseFile = join(folder, 'test.db');
+  }
+  const config = resolveConfig(options.config ?? {}, { DATABASE_URL: `sqlite:${databaseFile}`, ...options.env });
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const clock = options.clock ?? manualClock();
+  const app = createApp({ config, db, clock, clientIp: (c) => c.req.header(TEST_IP_HEADER) });
+
+  const request = (path: string, init: RequestInit & { ip?: string } = {}): Promise<Response> => {
+    const { ip = '203.0.113.10', ...rest } = init;
+    const headers = new Headers(rest.headers);
+    headers.set(TEST_IP_HEADER, ip);
+    return Promise.resolve(app.request(path, { ...rest, headers }));
+  };
+  const server: TestServer = {
+    app,
+    db,
+    config,
+    clock,
+    databaseFile,
+    request,
+    post: (path, body, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      return request(path, { ...init, method: 'POST', headers, body: JSON.stringify(body) });
+    },
+    restart: async () => {
+      await db.destroy();
+      return startTestServer({ ...options, clock, databaseFile });
+    },
+    close: () => db.destroy(),
+  };
+  return server;
+}
+
+export function removeTestFolders(): void {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
+export interface ParsedCookie {
+  name: string;
+  value: string;
+  attributes: Map<string, string | true>;
+}
+
+export function setCookies(response: Response): ParsedCookie[] {
+  return response.headers.getSetCookie().map((header) => {
+    const [pair = '', ...attributeParts] = header.split(';');
+    const separator = pair.indexOf('=');
+    const attributes = new Map<string, string | true>();
+    for (const part of attributeParts) {
+      const [key = '', ...value] = part.trim().split('=');
+      attributes.set(key.toLowerCase(), value.length ? value.join('=') : true);
+    }
+    return { name: pair.slice(0, separator).trim(), value: pair.slice(separator + 1).trim(), attributes };
+  });
+}
+
+/** The `Cookie` header a browser would send back after this response. */
+export function cookieHeaderFrom(response: Response): string {
+  return setCookies(response)
+    .filter((cookie) => cookie.value !== '')
+    .map((cookie) => `${cookie.name}=${cookie.value}`)
+    .join('; ');
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; [detail: string]: unknown };
+}
+
+export async function errorOf(response: Response): Promise<ErrorBody['error']> {
+  const body = (await response.json()) as ErrorBody;
+  return body.error;
+}
