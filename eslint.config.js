@@ -21,10 +21,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a const object or a literal union, not an enum.' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      // node:test's describe/it return promises that the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            // node:test's describe/it return promises that the runner itself awaits.
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
     },
   },
@@ -34,7 +38,32 @@ export default tseslint.config(
   },
   {
     files: ['src/lock/**/*.ts'],
-    rules: layerRules(['**/server/**', 'node:*'], 'The widget runs in the browser and never imports the server.'),
+    rules: {
+      ...layerRules(['**/server/**', 'node:*'], 'The widget runs in the browser and never imports the server.'),
+      // Lit binds `this` to the element for every @event listener in a template.
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    files: ['test/lock/**/*.ts'],
+    rules: {
+      // chai's property assertions (`to.exist`) read as bare expressions.
+      '@typescript-eslint/no-unused-expressions': 'off',
+      // @open-wc's DOM-diff plugin types every chai `equal` as a promise, so this rule would flag
+      // every assertion; the one assertion that really is asynchronous is checked below instead.
+      '@typescript-eslint/no-floating-promises': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ExpressionStatement > CallExpression[callee.property.name="accessible"]',
+          message: 'Await the accessibility check: `await expect(element).to.be.accessible()`.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['web-test-runner.config.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
   },
   {
     files: ['src/server/**/*.ts'],

@@ -2,6 +2,8 @@
  * `createApp(deps)` builds the whole HTTP application and nothing else: no port, no globals, no
  * timers. `main.ts` serves it; tests call it through `app.request()`.
  */
+import { fileURLToPath } from 'node:url';
+
 import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 
@@ -14,6 +16,7 @@ import { logRequests } from './middleware/request-log.js';
 import { apiResponseHeaders, corsForAllowedOrigins, requireTrustedOrigin } from './middleware/security.js';
 import { limitJsonBody } from './middleware/validation.js';
 import { authRoutes } from './routes/auth.js';
+import { pageRoutes } from './routes/pages.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices } from './services/index.js';
 import type { Database } from './store/schema.js';
@@ -26,7 +29,12 @@ export interface AppDependencies {
   logger?: Logger;
   /** Where the client's IP address comes from; the socket's peer by default. */
   clientIp?: ClientIpResolver;
+  /** The built browser files (`npm run build`); the project's `dist/` by default. */
+  distDir?: string;
 }
+
+/** The project's `dist/`: two levels up from this file, whether it runs from src/server or dist/server. */
+export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
 
 export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const { config, db } = deps;
@@ -42,6 +50,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('/api/*', limitJsonBody);
 
   app.route('/api', authRoutes(services, config));
+  app.route('/', pageRoutes(config, deps.distDir ?? DEFAULT_DIST_DIR));
 
   app.notFound(handleNotFound);
   app.onError(createErrorHandler(logger));

@@ -66,6 +66,8 @@ export const configFileSchema = z.strictObject({
       signup: tokenBucketSchema.default({ burst: 10, perMinute: 5 }),
     })
     .prefault({}),
+  /** Serve the demo page at `/` (turn off in production: `/` then leads to the login page). */
+  demo: z.boolean().default(true),
   /** Other origins allowed to call the API with credentials (CORS) and to be `return_to` targets. */
   allowedOrigins: z.array(originSchema).default([]),
   session: z
@@ -105,6 +107,7 @@ export interface ServerConfig {
   bruteForce: { enabled: boolean; maxAttempts: number; blockMinutes: number };
   rateLimits: { enabled: boolean; login: TokenBucketSettings; signup: TokenBucketSettings };
   allowedOrigins: string[];
+  demo: boolean;
   session: { ttlHours: number; idleHours: number };
 }
 
@@ -178,6 +181,7 @@ export function resolveConfig(
     bruteForce: file.data.bruteForce,
     rateLimits: file.data.rateLimits,
     allowedOrigins: file.data.allowedOrigins,
+    demo: file.data.demo,
     session: file.data.session,
   };
 }

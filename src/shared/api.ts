@@ -7,22 +7,17 @@
  */
 import * as z from 'zod/mini';
 
-// ---------------------------------------------------------------------------------------------
-// Limits that hold whatever the configuration says.
+import {
+  EMAIL_LENGTH_LIMIT,
+  EMAIL_PATTERN,
+  NAME_LENGTH_LIMIT,
+  PASSWORD_FIELD_LIMIT,
+  PASSWORD_MAX_LENGTH_LIMIT,
+  PASSWORD_MIN_LENGTH_LIMIT,
+  USERNAME_LENGTH_LIMIT,
+} from './limits.js';
 
-/** The configurable minimum length of a password ranges over 1..128 (design §4). */
-export const PASSWORD_MIN_LENGTH_LIMIT = 128;
-/** No policy may allow passwords longer than this; `maxLength` defaults to 128. */
-export const PASSWORD_MAX_LENGTH_LIMIT = 1024;
-/**
- * Request bodies refuse password fields longer than this many UTF-16 units before any rule or hash
- * runs: far above every policy limit, so a long password still meets the `max_length` rule and
- * gets its checklist answer, yet bounded so nobody can make the server hash megabytes.
- */
-export const PASSWORD_FIELD_LIMIT = 4096;
-export const USERNAME_LENGTH_LIMIT = 128;
-export const EMAIL_LENGTH_LIMIT = 254;
-export const NAME_LENGTH_LIMIT = 200;
+export * from './limits.js';
 
 // ---------------------------------------------------------------------------------------------
 // Password policy
@@ -131,7 +126,7 @@ export const passwordRuleResultSchema = z.discriminatedUnion('id', [
   z.object({ id: z.literal('identical_characters'), ok: z.boolean(), max: z.int() }),
   z.object({ id: z.literal('min_score'), ok: knownOrPending, min: z.int(), score: z.nullable(z.int()) }),
   z.object({ id: z.literal('dictionary'), ok: knownOrPending }),
-  z.object({ id: z.literal('personal_info'), ok: z.boolean() }),
+  z.object({ id: z.literal('personal_info'), ok: knownOrPending }),
   z.object({ id: z.literal('history'), ok: knownOrPending, count: z.int() }),
 ]);
 export type PasswordRuleResult = z.infer<typeof passwordRuleResultSchema>;
@@ -169,7 +164,13 @@ export type PublicConfig = z.infer<typeof publicConfigSchema>;
 /** Emails are trimmed and lowercased before anything else looks at them. */
 export const emailSchema = z
   .string()
-  .check(z.trim(), z.toLowerCase(), z.minLength(3), z.maxLength(EMAIL_LENGTH_LIMIT), z.email());
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.minLength(3),
+    z.maxLength(EMAIL_LENGTH_LIMIT),
+    z.email({ pattern: EMAIL_PATTERN }),
+  );
 
 const passwordFieldSchema = z.string().check(z.maxLength(PASSWORD_FIELD_LIMIT));
 

@@ -3,11 +3,16 @@
  * Origin check on every state-changing request so that another site cannot act with the user's
  * cookie (CSRF), plus the headers every API response carries.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 
 import type { AppEnv } from '../env.js';
 import { ServiceError } from '../services/service-error.js';
+
+/** This server's origin as browsers see it: the public URL's, else the one the request was sent to. */
+export function ownOrigin(c: Context, publicUrl: URL | undefined): string {
+  return publicUrl?.origin ?? new URL(c.req.url).origin;
+}
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -46,11 +51,10 @@ export function requireTrustedOrigin(
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header('Origin');
-    const ownOrigin = publicUrl?.origin ?? new URL(c.req.url).origin;
     const trusted =
       origin === undefined
         ? !['cross-site', 'same-site'].includes(c.req.header('Sec-Fetch-Site') ?? '')
-        : origin === ownOrigin || allowed.has(origin);
+        : origin === ownOrigin(c, publicUrl) || allowed.has(origin);
     if (!trusted) {
       throw new ServiceError('forbidden_origin', 'This request came from an origin this server does not trust.');
     }

@@ -108,10 +108,13 @@ export function checkPassword(password: string, policy: PasswordPolicy, context:
     rules.push({ id: 'dictionary', ok: dictionaryVerdict(normalized, policy, context.commonPasswords) });
   }
   if (policy.noPersonalInfo) {
+    // Without any detail about the user (a reset form knows only its token) nothing can be
+    // compared yet: the rule stays open for the server, which always knows.
+    const known = Boolean(context.email || context.username || context.name);
     const lowered = normalized.toLowerCase();
     rules.push({
       id: 'personal_info',
-      ok: !personalInfoTokens(context).some((token) => lowered.includes(token)),
+      ok: known ? !personalInfoTokens(context).some((token) => lowered.includes(token)) : null,
     });
   }
   if (policy.history > 0) {

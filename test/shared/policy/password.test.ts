@@ -129,6 +129,13 @@ describe('checkPassword', () => {
     assert.equal(verdict('example.com'), true, 'the email domain is not personal');
   });
 
+  it('personal_info is pending while nothing is known about the user', () => {
+    const policy = policyWith({ noPersonalInfo: true });
+    assert.equal(rule(checkPassword('anything', policy).rules, 'personal_info')?.ok, null);
+    assert.equal(rule(checkPassword('anything', policy, { email: '' }).rules, 'personal_info')?.ok, null);
+    assert.equal(rule(checkPassword('anything', policy, { email: 'zed@example.com' }).rules, 'personal_info')?.ok, true);
+  });
+
   it('personal_info ignores pieces shorter than three characters', () => {
     assert.deepEqual(personalInfoTokens({ name: 'Al', email: 'al@x.io' }), []);
     assert.deepEqual(personalInfoTokens({ name: 'Al Li' }), ['alli'], 'the whole name still counts');

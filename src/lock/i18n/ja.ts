@@ -1,0 +1,130 @@
+import type { LanguageTable } from './index.js';
+
+const ja: LanguageTable = {
+  // Titles and navigation
+  loginTitle: 'ログイン',
+  signupTitle: 'アカウントを作成',
+  resetRequestTitle: 'パスワードをリセット',
+  resetConfirmTitle: '新しいパスワードを選択',
+  setPasswordTitle: '新しいパスワードを設定',
+  setPasswordIntro: 'ログインする前に、アカウントの新しいパスワードを設定する必要があります。',
+  signedInTitle: 'ログインしています',
+  tabsLabel: 'ログインまたは新規登録',
+  tabLogin: 'ログイン',
+  tabSignup: '新規登録',
+  forgotPassword: 'パスワードをお忘れですか？',
+  backToLogin: 'ログインに戻る',
+  loading: '読み込み中…',
+  configFailed: 'ログインフォームを読み込めませんでした。',
+  retry: '再試行',
+
+  // Fields
+  email: 'メールアドレス',
+  username: 'ユーザー名',
+  emailOrUsername: 'メールアドレスまたはユーザー名',
+  password: 'パスワード',
+  newPassword: '新しいパスワード',
+  optional: '（任意）',
+  showPassword: 'パスワードを表示',
+  hidePassword: 'パスワードを非表示',
+  capsLockOn: 'Caps Lock がオンになっています。',
+  resetRequestIntro: 'メールアドレスを入力してください。新しいパスワードを設定するためのリンクをお送りします。',
+
+  // Buttons
+  submitLogin: 'ログイン',
+  submitSignup: '新規登録',
+  submitResetRequest: 'リセット用リンクを送信',
+  submitNewPassword: 'パスワードを保存',
+  logout: 'ログアウト',
+  continue: '続行',
+
+  // Social
+  socialContinue: '{provider} で続行',
+  socialLabel: '別のアカウントでログイン',
+  divider: 'または',
+
+  // Checklists
+  passwordRulesLabel: 'パスワードの要件',
+  usernameRulesLabel: 'ユーザー名の要件',
+  ruleMet: '満たしています',
+  ruleUnmet: '満たしていません',
+  rulePending: '送信時に確認します',
+  rule_min_length: '{count}文字以上',
+  rule_min_length_one: '1文字以上',
+  rule_max_length: '{count}文字以下',
+  rule_character_classes: '次のうち{count}種類以上：',
+  rule_character_classes_all: '次のすべて：',
+  class_lower: '英小文字（a–z）',
+  class_upper: '英大文字（A–Z）',
+  class_digit: '数字（0–9）',
+  class_special: '記号（!@#$% など）',
+  rule_identical_characters: '同じ文字の連続は{count}回まで',
+  rule_min_score: '推測されにくい',
+  rule_dictionary: 'よく使われるパスワードではない',
+  rule_personal_info: '名前やメールアドレスを含まない',
+  rule_history: '過去{count}回分のパスワードと異なる',
+  rule_history_one: '前回のパスワードと異なる',
+  username_rule_min_length: '{count}文字以上',
+  username_rule_min_length_one: '1文字以上',
+  username_rule_max_length: '{count}文字以下',
+  username_rule_allowed_characters: "英字、数字、_ + - . ! # $ ^ ` ~ @ ' のみ",
+  username_rule_not_email: 'メールアドレスではない',
+
+  // Strength meter
+  strengthLabel: 'パスワードの強度',
+  strength0: '非常に弱い',
+  strength1: '弱い',
+  strength2: '普通',
+  strength3: '強い',
+  strength4: '非常に強い',
+  strengthPending: 'パスワードを入力してください',
+
+  // Field errors (client side)
+  emailRequired: 'メールアドレスを入力してください。',
+  emailInvalid: '有効なメールアドレスを入力してください（例：name@example.com）。',
+  identifierRequired: 'メールアドレスまたはユーザー名を入力してください。',
+  passwordRequired: 'パスワードを入力してください。',
+  passwordRulesUnmet: 'パスワードがまだすべての要件を満たしていません。',
+  usernameRulesUnmet: 'ユーザー名がまだすべての要件を満たしていません。',
+  missingToken: 'このリンクは不完全です。新しいリンクをリクエストしてください。',
+
+  // Status announcements
+  loggingIn: 'ログインしています…',
+  signingUp: 'アカウントを作成しています…',
+  sendingReset: 'リンクを送信しています…',
+  savingPassword: 'パスワードを保存しています…',
+  loggedInAs: '{email} としてログインしています。',
+  accountCreated: 'アカウントの準備ができました。',
+  accountCreatedLogIn: 'アカウントの準備ができました。続行するにはログインしてください。',
+  resetSent: '{email} のアカウントが存在する場合は、新しいパスワードを設定するためのリンクを送信しました。',
+  passwordSaved: '新しいパスワードを保存しました。新しいパスワードでログインしてください。',
+  loggedOut: 'ログアウトしました。',
+  fixErrors: '強調表示された項目を確認してください。',
+
+  // Server error codes
+  invalid_body: 'フォームの入力内容に問題があります。内容を確認して、もう一度お試しください。',
+  payload_too_large: '入力内容が長すぎます。',
+  unsupported_media_type: 'リクエストを送信できませんでした。ページを再読み込みして、もう一度お試しください。',
+  not_found: 'この操作はこのサーバーでは利用できません。',
+  method_not_allowed: 'この操作はこのサーバーでは利用できません。',
+  forbidden_origin: 'このページには、このログインサーバーを使用する権限がありません。',
+  internal_error: 'サーバーで問題が発生しました。しばらくしてから、もう一度お試しください。',
+  signup_disabled: '現在、新規登録は受け付けていません。',
+  invalid_password: 'パスワードがすべての要件を満たしていません。',
+  invalid_username: 'ユーザー名がすべての要件を満たしていません。',
+  user_exists: 'このメールアドレスのアカウントはすでに存在します。ログインしますか？',
+  user_exists_username: 'このユーザー名はすでに使われています。別のユーザー名を選んでください。',
+  invalid_credentials: 'メールアドレス、ユーザー名、またはパスワードが正しくありません。',
+  password_reset_required: '新しいパスワードを設定する必要があります。設定用のリンクをメールでお送りできます。',
+  user_blocked: 'このアカウントはブロックされています。サポートにお問い合わせください。',
+  unauthenticated: 'ログインしていません。',
+  too_many_attempts:
+    'ログインの失敗回数が多すぎます。{count}分後にもう一度お試しいただくか、パスワードをリセットしてください。',
+  too_many_attempts_one:
+    'ログインの失敗回数が多すぎます。1分後にもう一度お試しいただくか、パスワードをリセットしてください。',
+  too_many_requests: 'リクエストが多すぎます。しばらく待ってから、もう一度お試しください。',
+  network_error: 'ログインサーバーに接続できません。インターネット接続を確認して、もう一度お試しください。',
+  unknown_error: '問題が発生しました。もう一度お試しください。',
+};
+
+export default ja;
