@@ -1,15 +1,24 @@
 import { resolve } from 'node:path';
 
-import { defineConfig } from 'vite';
+import { minifyHTMLLiterals } from 'minify-literals';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
- * Two builds:
- * - `vite build`: `dist/provision-lock.js`, the self-contained module for a `<script type="module">`
- *   tag (Lit included), with lazy chunks beside it in `dist/chunks/` (zxcvbn-ts dictionaries and
- *   the languages other than English).
- * - `vite build --mode demo`: the demo page into `dist/demo/`; it loads the widget from
- *   `/assets/provision-lock.js` exactly as a web page using the script tag would.
+ * Lit's html`` and css`` templates reach the bundle as written, indentation included; this
+ * minifies the template text (not the expressions) of the widget's modules.
  */
+function minifyLitTemplates(): Plugin {
+  return {
+    name: 'minify-lit-templates',
+    enforce: 'post',
+    async transform(code, id) {
+      if (!id.includes('/src/lock/')) return null;
+      const result = await minifyHTMLLiterals(code, { fileName: id });
+      return result ? { code: result.code, map: result.map?.toString() } : null;
+    },
+  };
+}
+
 export default defineConfig(({ mode }) =>
   mode === 'demo'
     ? {
@@ -18,6 +27,7 @@ export default defineConfig(({ mode }) =>
         build: { outDir: resolve(import.meta.dirname, 'dist/demo'), emptyOutDir: true, target: 'es2022' },
       }
     : {
+        plugins: [minifyLitTemplates()],
         build: {
           outDir: 'dist',
           // The first step of `npm run build`: start from an empty dist/.

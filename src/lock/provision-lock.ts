@@ -71,23 +71,33 @@ const TITLES: Readonly<Record<View, TranslationKey>> = {
  * @csspart logo - The wrapper of the `logo` slot.
  * @csspart title - The heading of the current view.
  * @csspart tabs - The log in / sign up tab list.
- * @csspart tab - One tab; the selected one also has `tab-selected`.
- * @csspart status - The live region for announcements; also `status-info`, `status-success` or `status-error`.
+ * @csspart tab - One tab.
+ * @csspart tab-selected - The selected tab (beside `tab`).
+ * @csspart status - The live region for announcements.
+ * @csspart status-info - The status while something is in progress.
+ * @csspart status-success - The status after something succeeded.
+ * @csspart status-error - The status after something failed.
  * @csspart intro - Explanatory text at the top of a view.
  * @csspart form - The form.
  * @csspart field - A label, input and messages; also `field-identifier`, `field-email`, `field-username` or `field-password`.
  * @csspart label - A field label.
  * @csspart optional - The "(optional)" marker of a label.
- * @csspart input - A text or password input; invalid ones also have `input-invalid`.
+ * @csspart input - A text or password input.
+ * @csspart input-invalid - An input whose value was refused (beside `input`).
  * @csspart password-wrapper - The box around the password input and its toggle.
  * @csspart password-toggle - The show/hide password button.
- * @csspart hint - A hint below a field, such as the Caps Lock warning (also `caps-lock`).
+ * @csspart hint - A hint below a field.
+ * @csspart caps-lock - The Caps Lock warning (beside `hint`).
  * @csspart error - An error message below a field.
  * @csspart checklist - A list of password or username rules.
- * @csspart rule - One rule; also `rule-met`, `rule-unmet` or `rule-pending`.
+ * @csspart rule - One rule of a checklist.
+ * @csspart rule-met - A rule the value meets (beside `rule`).
+ * @csspart rule-unmet - A rule the value does not meet yet (beside `rule`).
+ * @csspart rule-pending - A rule checked when the form is sent (beside `rule`).
  * @csspart rule-classes - The character classes listed under the character-class rule.
  * @csspart strength-meter - The password strength meter.
- * @csspart strength-bar - One bar of the meter; lit bars also have `strength-bar-filled`.
+ * @csspart strength-bar - One bar of the meter.
+ * @csspart strength-bar-filled - A lit bar of the meter (beside `strength-bar`).
  * @csspart strength-label - The meter's text.
  * @csspart submit - The submit button.
  * @csspart button - Other buttons (log out, continue, try again).
@@ -652,7 +662,10 @@ export class ProvisionLock extends LitElement {
     return html`
       <div part="field field-${field}">
         <label part="label" for=${field}>
-          ${options.label}${options.optional ? html` <span part="optional">${this.i18n.t('optional')}</span>` : nothing}
+          ${options.label}${options.optional
+            ? // The space is an expression so that template minification cannot drop it.
+              html`${' '}<span part="optional">${this.i18n.t('optional')}</span>`
+            : nothing}
         </label>
         <input
           part="input ${error ? 'input-invalid' : ''}"

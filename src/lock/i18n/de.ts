@@ -53,6 +53,7 @@ const de: LanguageTable = {
   rule_min_length: 'Mindestens {count} Zeichen',
   rule_min_length_one: 'Mindestens 1 Zeichen',
   rule_max_length: 'Höchstens {count} Zeichen',
+  rule_max_length_one: 'Höchstens 1 Zeichen',
   rule_character_classes: 'Mindestens {count} der folgenden Zeichenarten:',
   rule_character_classes_all: 'Alle folgenden Zeichenarten:',
   class_lower: 'Kleinbuchstaben (a–z)',
@@ -60,6 +61,7 @@ const de: LanguageTable = {
   class_digit: 'Ziffern (0–9)',
   class_special: 'Sonderzeichen (z. B. !@#$%)',
   rule_identical_characters: 'Kein Zeichen mehr als {count}-mal hintereinander',
+  rule_identical_characters_one: 'Kein Zeichen zweimal hintereinander',
   rule_min_score: 'Schwer zu erraten',
   rule_dictionary: 'Kein gängiges Passwort',
   rule_personal_info: 'Enthält weder Ihren Namen noch Ihre E-Mail-Adresse',
@@ -68,6 +70,7 @@ const de: LanguageTable = {
   username_rule_min_length: 'Mindestens {count} Zeichen',
   username_rule_min_length_one: 'Mindestens 1 Zeichen',
   username_rule_max_length: 'Höchstens {count} Zeichen',
+  username_rule_max_length_one: 'Höchstens 1 Zeichen',
   username_rule_allowed_characters: "Nur Buchstaben, Ziffern und _ + - . ! # $ ^ ` ~ @ '",
   username_rule_not_email: 'Keine E-Mail-Adresse',
 

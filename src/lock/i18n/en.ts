@@ -59,6 +59,7 @@ export const en = {
   rule_min_length: 'At least {count} characters',
   rule_min_length_one: 'At least 1 character',
   rule_max_length: 'At most {count} characters',
+  rule_max_length_one: 'At most 1 character',
   rule_character_classes: 'At least {count} of these:',
   rule_character_classes_all: 'All of these:',
   class_lower: 'lower-case letters (a–z)',
@@ -66,6 +67,7 @@ export const en = {
   class_digit: 'digits (0–9)',
   class_special: 'special characters (such as !@#$%)',
   rule_identical_characters: 'No character more than {count} times in a row',
+  rule_identical_characters_one: 'No character twice in a row',
   rule_min_score: 'Hard to guess',
   rule_dictionary: 'Not a common password',
   rule_personal_info: 'Does not contain your name or email',
@@ -74,6 +76,7 @@ export const en = {
   username_rule_min_length: 'At least {count} characters',
   username_rule_min_length_one: 'At least 1 character',
   username_rule_max_length: 'At most {count} characters',
+  username_rule_max_length_one: 'At most 1 character',
   username_rule_allowed_characters: "Only letters, digits and _ + - . ! # $ ^ ` ~ @ '",
   username_rule_not_email: 'Not an email address',
 
@@ -132,6 +135,8 @@ export const en = {
   unknown_error: 'Something went wrong. Try again.',
 } as const;
 
-export type TranslationKey = keyof typeof en;
+export type PluralSuffix = `_${'zero' | 'one' | 'two' | 'few' | 'many'}`;
+/** A string's key; plural forms (`key_one`, ...) are variants of it, not keys of their own. */
+export type TranslationKey = Exclude<keyof typeof en, `${string}${PluralSuffix}`>;
 /** A complete table: what every built-in language provides. */
 export type Translations = Readonly<Record<TranslationKey, string>>;

@@ -52,6 +52,7 @@ const es: LanguageTable = {
   rule_min_length: 'Al menos {count} caracteres',
   rule_min_length_one: 'Al menos 1 carácter',
   rule_max_length: 'Como máximo {count} caracteres',
+  rule_max_length_one: 'Como máximo 1 carácter',
   rule_character_classes: 'Al menos {count} de estos tipos:',
   rule_character_classes_all: 'Todos estos tipos:',
   class_lower: 'letras minúsculas (a–z)',
@@ -59,6 +60,7 @@ const es: LanguageTable = {
   class_digit: 'números (0–9)',
   class_special: 'caracteres especiales (como !@#$%)',
   rule_identical_characters: 'Ningún carácter más de {count} veces seguidas',
+  rule_identical_characters_one: 'Ningún carácter dos veces seguidas',
   rule_min_score: 'Difícil de adivinar',
   rule_dictionary: 'No es una contraseña común',
   rule_personal_info: 'No contiene tu nombre ni tu correo electrónico',
@@ -67,6 +69,7 @@ const es: LanguageTable = {
   username_rule_min_length: 'Al menos {count} caracteres',
   username_rule_min_length_one: 'Al menos 1 carácter',
   username_rule_max_length: 'Como máximo {count} caracteres',
+  username_rule_max_length_one: 'Como máximo 1 carácter',
   username_rule_allowed_characters: "Solo letras, números y _ + - . ! # $ ^ ` ~ @ '",
   username_rule_not_email: 'No es una dirección de correo electrónico',
 

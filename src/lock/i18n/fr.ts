@@ -53,7 +53,9 @@ const fr: LanguageTable = {
   rule_min_length: 'Au moins {count} caractères',
   rule_min_length_one: 'Au moins {count} caractère',
   rule_max_length: 'Au maximum {count} caractères',
+  rule_max_length_one: 'Au maximum {count} caractère',
   rule_character_classes: 'Au moins {count} des types suivants :',
+  rule_character_classes_one: 'Au moins {count} des types suivants :',
   rule_character_classes_all: 'Tous les types suivants :',
   class_lower: 'lettres minuscules (a–z)',
   class_upper: 'lettres majuscules (A–Z)',
@@ -68,6 +70,7 @@ const fr: LanguageTable = {
   username_rule_min_length: 'Au moins {count} caractères',
   username_rule_min_length_one: 'Au moins {count} caractère',
   username_rule_max_length: 'Au maximum {count} caractères',
+  username_rule_max_length_one: 'Au maximum {count} caractère',
   username_rule_allowed_characters: "Uniquement des lettres, des chiffres et _ + - . ! # $ ^ ` ~ @ '",
   username_rule_not_email: 'Pas une adresse e-mail',
 

@@ -3,14 +3,13 @@
  * on demand, so a page in English never downloads them.
  */
 import type { SupportedLanguage } from '../../shared/languages.js';
-import { en, type TranslationKey, type Translations } from './en.js';
+import { en, type PluralSuffix, type TranslationKey, type Translations } from './en.js';
 
 export { directionOf, matchLanguage, type SupportedLanguage } from '../../shared/languages.js';
 export { en, type TranslationKey, type Translations };
 
-type PluralCategory = 'zero' | 'two' | 'few' | 'many';
-/** A language may add plural forms English does not need (Arabic has six). */
-export type LanguageTable = Translations & Readonly<Partial<Record<`${TranslationKey}_${PluralCategory}`, string>>>;
+/** Plural forms are optional for every key: a language adds those its grammar needs (Arabic, five). */
+export type LanguageTable = Translations & Readonly<Partial<Record<`${TranslationKey}${PluralSuffix}`, string>>>;
 
 /** Strings a page overrides through the `translations` property, in any language. */
 export type TranslationOverrides = Readonly<Partial<Record<string, string>>>;

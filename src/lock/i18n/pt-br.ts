@@ -52,6 +52,7 @@ const ptBR: LanguageTable = {
   rule_min_length: 'Pelo menos {count} caracteres',
   rule_min_length_one: 'Pelo menos {count} caractere',
   rule_max_length: 'No máximo {count} caracteres',
+  rule_max_length_one: 'No máximo {count} caractere',
   rule_character_classes: 'Pelo menos {count} destes tipos:',
   rule_character_classes_all: 'Todos estes tipos:',
   class_lower: 'letras minúsculas (a–z)',
@@ -59,6 +60,7 @@ const ptBR: LanguageTable = {
   class_digit: 'números (0–9)',
   class_special: 'caracteres especiais (como !@#$%)',
   rule_identical_characters: 'Nenhum caractere repetido mais de {count} vezes seguidas',
+  rule_identical_characters_one: 'Nenhum caractere repetido seguidamente',
   rule_min_score: 'Difícil de adivinhar',
   rule_dictionary: 'Não é uma senha comum',
   rule_personal_info: 'Não contém seu nome nem seu e-mail',
@@ -67,6 +69,7 @@ const ptBR: LanguageTable = {
   username_rule_min_length: 'Pelo menos {count} caracteres',
   username_rule_min_length_one: 'Pelo menos {count} caractere',
   username_rule_max_length: 'No máximo {count} caracteres',
+  username_rule_max_length_one: 'No máximo {count} caractere',
   username_rule_allowed_characters: "Somente letras, números e _ + - . ! # $ ^ ` ~ @ '",
   username_rule_not_email: 'Não é um endereço de e-mail',
 
