@@ -381,7 +381,7 @@ export class ProvisionLock extends LitElement {
           : t('emailInvalid');
     switch (view) {
       case 'login':
-        if (!identifier.trim()) errors.identifier = t('identifierRequired');
+        if (!identifier.trim()) errors.identifier = t(config.username.enabled ? 'identifierRequired' : 'emailRequired');
         if (!password) errors.password = t('passwordRequired');
         break;
       case 'signup':

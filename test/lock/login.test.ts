@@ -103,6 +103,7 @@ describe('login', () => {
     await submit(element);
     await element.updateComplete;
     expect(part(element, '#identifier-error').textContent).to.equal('Enter your email or username.');
+    expect(part(element, 'label[for="identifier"]').textContent?.trim()).to.equal('Email or username');
     expect(part(element, '#password-error').textContent).to.equal('Enter your password.');
     expect(statusText(element)).to.equal('Check the highlighted fields.');
     expect(element.shadowRoot?.activeElement?.id).to.equal('identifier');

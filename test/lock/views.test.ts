@@ -117,6 +117,15 @@ describe('views and navigation', () => {
     expect(element.shadowRoot?.querySelector('#caps-lock')).to.equal(null);
   });
 
+  it('asks for the email, not a username, when usernames are off', async () => {
+    const element = await mount(html`<provision-lock .config=${config}></provision-lock>`);
+    await submit(element);
+    await element.updateComplete;
+    expect(part(element, 'label[for="identifier"]').textContent?.trim()).to.equal('Email');
+    expect(input(element, 'identifier').type).to.equal('email');
+    expect(part(element, '#identifier-error').textContent).to.equal('Enter your email address.');
+  });
+
   it('fills prefill-email into the email fields', async () => {
     const element = await mount(html`<provision-lock .config=${config} prefill-email="pre@example.com"></provision-lock>`);
     expect(input(element, 'identifier').value).to.equal('pre@example.com');
