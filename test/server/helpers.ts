@@ -98,6 +98,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return server;
 }
 
+/** How many rows a table holds right now. */
+export async function rowCount(server: TestServer, table: keyof Database): Promise<number> {
+  const row = await server.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 export function removeTestFolders(): void {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 }

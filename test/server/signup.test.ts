@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import {
   errorOf,
   removeTestFolders,
+  rowCount,
   setCookies,
   startTestServer,
   STRONG_PASSWORD,
@@ -12,18 +13,8 @@ import {
 
 after(removeTestFolders);
 
-async function userCount(server: TestServer): Promise<number> {
-  const row = await server.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
-async function credentialCount(server: TestServer): Promise<number> {
-  const row = await server.db
-    .selectFrom('credentials')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
+const userCount = (server: TestServer): Promise<number> => rowCount(server, 'users');
+const credentialCount = (server: TestServer): Promise<number> => rowCount(server, 'credentials');
 
 describe('POST /api/signup', () => {
   it('creates the user, stores an argon2id hash apart from the user row, and starts a session', async () => {
