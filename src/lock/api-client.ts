@@ -64,9 +64,9 @@ export class ApiClient {
   }
 
   /** Where a social button sends the browser: the server starts the provider's flow. */
-  socialUrl(provider: string, returnTo: string): string {
-    const query = returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : '';
-    return `${this.url(`social/${encodeURIComponent(provider)}`)}${query}`;
+  socialUrl(provider: string, returnTo: string, errorTo: string): string {
+    const query = new URLSearchParams({ return_to: returnTo, error_to: errorTo });
+    return `${this.url(`social/${encodeURIComponent(provider)}`)}?${query}`;
   }
 
   private url(path: string): string {

@@ -59,7 +59,7 @@ export const isPublicConfig: Guard<PublicConfig> = shape<PublicConfig>({
     noPersonalInfo: isBoolean,
     history: isInteger,
   }),
-  social: arrayOf(shape({ id: isString, name: isString })),
+  social: arrayOf(shape({ id: isString, name: isString, type: isString })),
 });
 
 export const isUser: Guard<User> = shape<User>({

@@ -41,7 +41,7 @@ const genericIdentityIcon = frame(
   svg`<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 4a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7zm0 14a8 8 0 0 1-6-2.7c.1-2 4-3.1 6-3.1s5.9 1.1 6 3.1a8 8 0 0 1-6 2.7z"/>`,
 );
 
-/** The icon for a provider id (`google`, `facebook`, `github`), or a neutral one for any other. */
-export function socialIcon(providerId: string): SVGTemplateResult {
-  return SOCIAL_ICONS[providerId] ?? genericIdentityIcon;
+/** The mark of a provider type (`google`, `facebook`, `github`), or a neutral one for any other. */
+export function socialIcon(providerType: string): SVGTemplateResult {
+  return SOCIAL_ICONS[providerType] ?? genericIdentityIcon;
 }

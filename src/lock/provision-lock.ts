@@ -17,8 +17,9 @@ import { ConfigController } from './controllers/config-controller.js';
 import { I18nController } from './controllers/i18n-controller.js';
 import { StrengthController } from './controllers/strength-controller.js';
 import { emit, type View } from './events.js';
-import { en, type TranslationKey, type TranslationOverrides } from './i18n/index.js';
+import { en, type TranslationKey, type TranslationOverrides, type TranslationParams } from './i18n/index.js';
 import { eyeIcon, eyeOffIcon, ruleIcons, socialIcon } from './icons.js';
+import { takeLanding, type Landing } from './landing.js';
 import { passwordRulesAttribute } from './password-rules.js';
 import { styles } from './provision-lock.styles.js';
 
@@ -40,6 +41,11 @@ const TITLES: Readonly<Record<View, TranslationKey>> = {
   'signed-in': 'signedInTitle',
 };
 
+
+/** Error codes are translation keys; a code this version does not know gets the general message. */
+function keyForCode(code: string): TranslationKey {
+  return Object.hasOwn(en, code) ? (code as TranslationKey) : 'unknown_error';
+}
 
 /**
  * A login, sign-up and password-reset form that enforces the server's password and username
@@ -138,8 +144,9 @@ export class ProvisionLock extends LitElement {
   private readonly strength = new StrengthController(this);
 
   @state() private values: Readonly<Record<Field, string>> = EMPTY_VALUES;
-  @state() private errors: Readonly<Partial<Record<Field, string>>> = {};
-  @state() private status: { text: string; kind: StatusKind } | undefined;
+  /** Field errors and the status are kept as translation keys: a language change re-words them. */
+  @state() private errors: Readonly<Partial<Record<Field, TranslationKey>>> = {};
+  @state() private status: { key: TranslationKey; params: TranslationParams; kind: StatusKind } | undefined;
   @state() private busy = false;
   @state() private user: User | null = null;
   @state() private passwordVisible = false;
@@ -149,6 +156,8 @@ export class ProvisionLock extends LitElement {
   @state() private serverUsernameRules: { value: string; rules: UsernameRuleResult[] } | undefined;
   /** True while the widget itself changes `view`, so the change keeps the status it announces. */
   private switchingView = false;
+  /** What a social login said on the way back to this page (read once). */
+  private landing: Landing | undefined;
 
   /** The view shown; set it (or the attribute) to switch views. */
   @property({ reflect: true }) view: View = 'login';
@@ -165,6 +174,11 @@ export class ProvisionLock extends LitElement {
   @property({ attribute: false }) config: PublicConfig | undefined;
   /** The password-reset token; read from the page's `#token=` fragment when empty. */
   @property({ attribute: false }) resetToken = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.landing ??= takeLanding();
+  }
 
   override attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
     super.attributeChangedCallback(name, previous, value);
@@ -192,6 +206,17 @@ export class ProvisionLock extends LitElement {
     this.user = user;
     const view = this.currentView();
     if (user && (view === 'login' || view === 'signup')) this.view = 'signed-in';
+
+    // Back from a social login: finish what the user started on the provider's page.
+    const landing = this.landing;
+    this.landing = { loggedIn: false, error: undefined };
+    if (landing?.error) {
+      const key = keyForCode(landing.error);
+      emit(this, 'provision-lock-error', { code: landing.error, message: this.i18n.t(key), view: this.currentView() });
+      this.announce(key, 'error');
+    } else if (landing?.loggedIn && user) {
+      emit(this, 'provision-lock-login', { user });
+    }
   }
 
   private onInput(event: InputEvent): void {
@@ -223,7 +248,7 @@ export class ProvisionLock extends LitElement {
     const errors = this.validate(view, config);
     this.errors = errors;
     if (Object.values(errors).some(Boolean)) {
-      this.announce(this.i18n.t('fixErrors'), 'error');
+      this.announce('fixErrors', 'error');
       await this.focusFirstInvalid();
       return;
     }
@@ -246,7 +271,7 @@ export class ProvisionLock extends LitElement {
       emit(this, 'provision-lock-logout', { user });
       this.go('login', 'field');
       this.user = null;
-      this.announce(this.i18n.t('loggedOut'), 'success');
+      this.announce('loggedOut', 'success');
     } catch (error) {
       await this.fail(error, 'signed-in');
     } finally {
@@ -263,17 +288,16 @@ export class ProvisionLock extends LitElement {
 
   private async perform(view: View): Promise<void> {
     const { client } = this.loader;
-    const { t } = this.i18n;
     const { identifier, email, username, password } = this.values;
     switch (view) {
       case 'login': {
-        this.announce(t('loggingIn'), 'info');
+        this.announce('loggingIn', 'info');
         const user = await client.login({ identifier, password });
         this.completeAuthentication(user, 'provision-lock-login');
         return;
       }
       case 'signup': {
-        this.announce(t('signingUp'), 'info');
+        this.announce('signingUp', 'info');
         const user = await client.signup({ email, password, ...(username ? { username } : {}) });
         // The server starts a session after sign-up only when configured to; ask which it did.
         const session = await client.session().catch(() => null);
@@ -283,22 +307,22 @@ export class ProvisionLock extends LitElement {
           emit(this, 'provision-lock-signup', { user });
           this.values = { ...EMPTY_VALUES, identifier: email };
           this.go('login', 'field');
-          this.announce(t('accountCreatedLogIn'), 'success');
+          this.announce('accountCreatedLogIn', 'success');
         }
         return;
       }
       case 'reset-request':
-        this.announce(t('sendingReset'), 'info');
+        this.announce('sendingReset', 'info');
         await client.requestPasswordReset(email);
-        this.announce(t('resetSent', { email }), 'success');
+        this.announce('resetSent', 'success', { email });
         return;
       case 'reset-confirm':
       case 'set-password':
-        this.announce(t('savingPassword'), 'info');
+        this.announce('savingPassword', 'info');
         await client.confirmPasswordReset(this.token(), password);
         this.values = { ...this.values, password: '' };
         this.go('login', 'field');
-        this.announce(t('passwordSaved'), 'success');
+        this.announce('passwordSaved', 'success');
         return;
       case 'signed-in':
         return;
@@ -312,7 +336,7 @@ export class ProvisionLock extends LitElement {
     if (proceed && this.followReturnTo()) return;
     // The signed-in view names the account itself; the heading takes focus and speaks for it.
     this.go('signed-in', 'title');
-    if (event === 'provision-lock-signup') this.announce(this.i18n.t('accountCreated'), 'success');
+    if (event === 'provision-lock-signup') this.announce('accountCreated', 'success');
   }
 
   /** Navigates to `return-to` when it is an http(s) URL; false when there is nowhere to go. */
@@ -325,7 +349,6 @@ export class ProvisionLock extends LitElement {
   }
 
   private async fail(error: unknown, view: View): Promise<void> {
-    const { t } = this.i18n;
     const failure = error instanceof ApiError ? error : new ApiError('unknown_error', String(error), 0);
     emit(this, 'provision-lock-error', { code: failure.code, message: failure.message, view });
     const { password, username, identifier } = this.values;
@@ -334,23 +357,20 @@ export class ProvisionLock extends LitElement {
       case 'invalid_password': {
         const { rules } = failure.details;
         if (isPasswordRules(rules)) this.serverPasswordRules = { value: password, rules };
-        this.errors = { password: t('invalid_password') };
+        this.errors = { password: 'invalid_password' };
         break;
       }
       case 'invalid_username': {
         const { rules } = failure.details;
         if (isUsernameRules(rules)) this.serverUsernameRules = { value: username, rules };
-        this.errors = { username: t('invalid_username') };
+        this.errors = { username: 'invalid_username' };
         break;
       }
       case 'user_exists':
-        this.errors =
-          failure.details.field === 'username'
-            ? { username: t('user_exists_username') }
-            : { email: t('user_exists') };
+        this.errors = failure.details.field === 'username' ? { username: 'user_exists_username' } : { email: 'user_exists' };
         break;
       case 'invalid_credentials':
-        this.errors = { password: t('invalid_credentials') };
+        this.errors = { password: 'invalid_credentials' };
         break;
       case 'password_reset_required':
         this.values = { ...this.values, email: looksLikeEmail(identifier) ? identifier.trim() : this.values.email };
@@ -360,34 +380,30 @@ export class ProvisionLock extends LitElement {
         break;
     }
     const minutes = Math.max(1, Math.ceil((failure.retryAfterSeconds ?? 60) / 60));
-    this.announce(this.messageFor(failure.code, { count: minutes }), 'error');
+    this.announce(keyForCode(failure.code), 'error', { count: minutes });
     await this.focusFirstInvalid();
   }
 
-  private messageFor(code: string, params: Readonly<Record<string, number>>): string {
-    return this.i18n.t(code in en ? (code as TranslationKey) : 'unknown_error', params);
-  }
 
-  private validate(view: View, config: PublicConfig): Partial<Record<Field, string>> {
-    const { t } = this.i18n;
+  private validate(view: View, config: PublicConfig): Partial<Record<Field, TranslationKey>> {
     const { identifier, email, password } = this.values;
-    const errors: Partial<Record<Field, string>> = {};
+    const errors: Partial<Record<Field, TranslationKey>> = {};
     const trimmed = email.trim();
-    const emailError = (): string | undefined =>
+    const emailError = (): TranslationKey | undefined =>
       !trimmed
-        ? t('emailRequired')
+        ? 'emailRequired'
         : EMAIL_PATTERN.test(trimmed) && trimmed.length <= EMAIL_LENGTH_LIMIT
           ? undefined
-          : t('emailInvalid');
+          : 'emailInvalid';
     switch (view) {
       case 'login':
-        if (!identifier.trim()) errors.identifier = t(config.username.enabled ? 'identifierRequired' : 'emailRequired');
-        if (!password) errors.password = t('passwordRequired');
+        if (!identifier.trim()) errors.identifier = config.username.enabled ? 'identifierRequired' : 'emailRequired';
+        if (!password) errors.password = 'passwordRequired';
         break;
       case 'signup':
         errors.email = emailError();
         if (this.showsUsername(config) && !this.usernameRules(config).every((rule) => rule.ok)) {
-          errors.username = t('usernameRulesUnmet');
+          errors.username = 'usernameRulesUnmet';
         }
         errors.password = this.passwordError(config.password);
         break;
@@ -396,7 +412,7 @@ export class ProvisionLock extends LitElement {
         break;
       case 'reset-confirm':
       case 'set-password':
-        errors.password = this.token() ? this.passwordError(config.password) : t('missingToken');
+        errors.password = this.token() ? this.passwordError(config.password) : 'missingToken';
         break;
       case 'signed-in':
         break;
@@ -404,11 +420,11 @@ export class ProvisionLock extends LitElement {
     return errors;
   }
 
-  private passwordError(policy: PasswordPolicy): string | undefined {
-    if (!this.values.password) return this.i18n.t('passwordRequired');
+  private passwordError(policy: PasswordPolicy): TranslationKey | undefined {
+    if (!this.values.password) return 'passwordRequired';
     // Rules not known here yet ("checked when you submit") do not hold the form back.
     const unmet = this.passwordCheck(policy).rules.some((rule) => rule.ok === false);
-    return unmet ? this.i18n.t('passwordRulesUnmet') : undefined;
+    return unmet ? 'passwordRulesUnmet' : undefined;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -451,8 +467,8 @@ export class ProvisionLock extends LitElement {
     this.serverUsernameRules = undefined;
   }
 
-  private announce(text: string, kind: StatusKind): void {
-    this.status = { text, kind };
+  private announce(key: TranslationKey, kind: StatusKind, params: TranslationParams = {}): void {
+    this.status = { key, params, kind };
   }
 
   private async focusFirstInvalid(): Promise<void> {
@@ -527,7 +543,7 @@ export class ProvisionLock extends LitElement {
         ? this.renderView(view, state.config)
         : state.status === 'loading'
           ? html`<p part="intro">${t('loading')}</p>`
-          : html`<p part="error">${t('configFailed')} ${this.messageFor(state.error.code, {})}</p>
+          : html`<p part="error">${t('configFailed')} ${t(keyForCode(state.error.code))}</p>
               <button part="button" type="button" @click=${() => void this.loader.load()}>${t('retry')}</button>`;
 
     return html`
@@ -538,7 +554,7 @@ export class ProvisionLock extends LitElement {
         </header>
         ${tabs ? this.renderTabs(view) : nothing}
         <div part="status ${this.status ? `status-${this.status.kind}` : ''}" class="status" role="status">
-          ${this.status?.text ?? ''}
+          ${this.status ? t(this.status.key, this.status.params) : ''}
         </div>
         ${tabs ? html`<div role="tabpanel" id="panel" aria-labelledby="tab-${view}">${body}</div>` : body}
         <footer part="footer">${config ? this.renderLinks(view) : nothing}<slot name="footer"></slot></footer>
@@ -635,13 +651,14 @@ export class ProvisionLock extends LitElement {
   private renderSocial(config: PublicConfig): TemplateResult | typeof nothing {
     if (this.noSocial || config.social.length === 0) return nothing;
     const { t } = this.i18n;
+    // After the provider: success goes to `return-to` (else back here), a failure comes back here.
     const returnTo = this.returnTo || location.href;
     return html`
       <div part="social-buttons" role="group" aria-label=${t('socialLabel')}>
         ${config.social.map(
           (provider) =>
-            html`<a part="social-button social-button-${provider.id}" href=${this.loader.client.socialUrl(provider.id, returnTo)}>
-              ${socialIcon(provider.id)}<span>${t('socialContinue', { provider: provider.name })}</span>
+            html`<a part="social-button social-button-${provider.id}" href=${this.loader.client.socialUrl(provider.id, returnTo, location.href)}>
+              ${socialIcon(provider.type)}<span>${t('socialContinue', { provider: provider.name })}</span>
             </a>`,
         )}
       </div>
@@ -681,7 +698,7 @@ export class ProvisionLock extends LitElement {
           .value=${live(this.values[field])}
           @input=${this.onInput}
         />
-        ${error ? html`<p part="error" id="${field}-error">${error}</p>` : nothing}
+        ${error ? html`<p part="error" id="${field}-error">${this.i18n.t(error)}</p>` : nothing}
       </div>
     `;
   }
@@ -751,7 +768,7 @@ export class ProvisionLock extends LitElement {
           </button>
         </div>
         ${this.capsLock ? html`<p part="hint caps-lock" id="caps-lock">${t('capsLockOn')}</p>` : nothing}
-        ${error ? html`<p part="error" id="password-error">${error}</p>` : nothing}
+        ${error ? html`<p part="error" id="password-error">${t(error)}</p>` : nothing}
         ${check
           ? html`${this.renderChecklist(
               'password-rules',

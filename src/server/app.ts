@@ -16,7 +16,9 @@ import { logRequests } from './middleware/request-log.js';
 import { apiResponseHeaders, corsForAllowedOrigins, requireTrustedOrigin } from './middleware/security.js';
 import { limitJsonBody } from './middleware/validation.js';
 import { authRoutes } from './routes/auth.js';
+import { BrowserCookie } from './routes/browser-session.js';
 import { pageRoutes } from './routes/pages.js';
+import { socialRoutes } from './routes/social.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices } from './services/index.js';
 import type { Database } from './store/schema.js';
@@ -39,7 +41,12 @@ export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.
 export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const { config, db } = deps;
   const logger = deps.logger ?? silentLogger;
-  const services = createServices(db, config, deps.clock ?? systemClock);
+  const services = createServices(db, config, deps.clock ?? systemClock, logger);
+  const sessionCookie = new BrowserCookie(
+    'provision_lock_session',
+    config.publicUrl?.protocol === 'https:',
+    services.sessions.maxAgeSeconds,
+  );
 
   const app = new Hono<AppEnv>();
   app.use(resolveClientIp(deps.clientIp ?? socketPeerAddress));
@@ -49,7 +56,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('/api/*', requireTrustedOrigin(config.publicUrl, config.allowedOrigins));
   app.use('/api/*', limitJsonBody);
 
-  app.route('/api', authRoutes(services, config));
+  app.route('/api', authRoutes(services, config, sessionCookie));
+  app.route('/api/social', socialRoutes(services, config, sessionCookie, logger));
   app.route('/', pageRoutes(config, deps.distDir ?? DEFAULT_DIST_DIR));
 
   app.notFound(handleNotFound);

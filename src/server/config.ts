@@ -41,6 +41,61 @@ const originSchema = z.string().refine(
   { message: 'must be an origin such as "https://app.example.com" (scheme, host and port; no path or slash)' },
 );
 
+export const SOCIAL_KINDS = ['google', 'facebook', 'github', 'oidc'] as const;
+export type SocialKind = (typeof SOCIAL_KINDS)[number];
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether a URL is plain http to this machine, the one place an http provider is acceptable. */
+export function isLoopbackHttp(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+const endpointSchema = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .refine((url) => url.startsWith('https:') || isLoopbackHttp(url), {
+    message: 'must use https (plain http is accepted only on localhost, for development)',
+  });
+
+const socialProviderSchema = z
+  .strictObject({
+    provider: z.enum(SOCIAL_KINDS),
+    /** The provider's id in URLs and identities; defaults to `provider` (required for `oidc`). */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1 to 40 lower-case letters, digits or dashes')
+      .refine((id) => id !== 'auth0', 'is reserved for password accounts')
+      .optional(),
+    /** The name on the button ("Continue with {name}"). */
+    name: z.string().min(1).max(60).optional(),
+    clientId: z.string().min(1),
+    /** The client secret, or `env:NAME` to read it from the environment variable NAME. */
+    clientSecret: z.string().min(1),
+    issuer: endpointSchema.optional(),
+    authorizationEndpoint: endpointSchema.optional(),
+    tokenEndpoint: endpointSchema.optional(),
+    userinfoEndpoint: endpointSchema.optional(),
+    jwksUri: endpointSchema.optional(),
+    /** GitHub only: where the account's email addresses are listed. */
+    emailsEndpoint: endpointSchema.optional(),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token')).min(1).optional(),
+    /**
+     * Attach this provider's identity to an existing account with the same email, when both the
+     * provider and the account have verified that email. Off: such a login gets `email_in_use`.
+     */
+    linkVerifiedEmails: z.boolean().default(false),
+  })
+  .refine((provider) => provider.provider !== 'oidc' || provider.id !== undefined, {
+    message: 'an oidc provider needs an id',
+    path: ['id'],
+  })
+  .refine((provider) => provider.provider !== 'oidc' || provider.issuer !== undefined, {
+    message: 'an oidc provider needs its issuer',
+    path: ['issuer'],
+  });
+type SocialProviderFile = z.infer<typeof socialProviderSchema>;
+
 export const configFileSchema = z.strictObject({
   signup: z
     .strictObject({
@@ -64,8 +119,17 @@ export const configFileSchema = z.strictObject({
       enabled: z.boolean().default(true),
       login: tokenBucketSchema.default({ burst: 20, perMinute: 10 }),
       signup: tokenBucketSchema.default({ burst: 10, perMinute: 5 }),
+      social: tokenBucketSchema.default({ burst: 20, perMinute: 10 }),
     })
     .prefault({}),
+  /** Social login providers, in the order of their buttons. */
+  social: z
+    .array(socialProviderSchema)
+    .max(20)
+    .default([])
+    .refine((providers) => new Set(providers.map((provider) => provider.id ?? provider.provider)).size === providers.length, {
+      message: 'two providers share an id; give each its own "id"',
+    }),
   /** Serve the demo page at `/` (turn off in production: `/` then leads to the login page). */
   demo: z.boolean().default(true),
   /** Other origins allowed to call the API with credentials (CORS) and to be `return_to` targets. */
@@ -105,11 +169,36 @@ export interface ServerConfig {
   username: UsernamePolicy;
   password: PasswordPolicy;
   bruteForce: { enabled: boolean; maxAttempts: number; blockMinutes: number };
-  rateLimits: { enabled: boolean; login: TokenBucketSettings; signup: TokenBucketSettings };
+  rateLimits: { enabled: boolean; login: TokenBucketSettings; signup: TokenBucketSettings; social: TokenBucketSettings };
+  social: SocialProviderSettings[];
   allowedOrigins: string[];
   demo: boolean;
   session: { ttlHours: number; idleHours: number };
 }
+
+/** A social provider with every default filled in (see `services/social-providers.ts`). */
+export interface SocialProviderSettings {
+  kind: SocialKind;
+  id: string;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  issuer: string | undefined;
+  authorizationEndpoint: string | undefined;
+  tokenEndpoint: string | undefined;
+  userinfoEndpoint: string | undefined;
+  jwksUri: string | undefined;
+  emailsEndpoint: string | undefined;
+  scopes: string[] | undefined;
+  linkVerifiedEmails: boolean;
+}
+
+const SOCIAL_NAMES: Readonly<Record<SocialKind, string>> = {
+  google: 'Google',
+  facebook: 'Facebook',
+  github: 'GitHub',
+  oidc: 'OpenID Connect',
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -169,6 +258,12 @@ export function resolveConfig(
   ];
   if (!password.success || !username.success) throw configErrorFor(source, policyProblems);
 
+  const secretProblems: string[] = [];
+  const social = file.data.social.map((provider, index) =>
+    socialSettings(provider, env, (problem) => secretProblems.push(`social[${index}].clientSecret: ${problem}`)),
+  );
+  if (secretProblems.length > 0) throw configErrorFor(source, secretProblems);
+
   const { PORT, DATABASE_URL, ADMIN_TOKEN, PUBLIC_URL } = environment.data;
   return {
     port: PORT,
@@ -180,9 +275,39 @@ export function resolveConfig(
     password: password.data,
     bruteForce: file.data.bruteForce,
     rateLimits: file.data.rateLimits,
+    social,
     allowedOrigins: file.data.allowedOrigins,
     demo: file.data.demo,
     session: file.data.session,
+  };
+}
+
+/** Fills a provider's defaults and reads an `env:NAME` secret from the environment. */
+function socialSettings(
+  provider: SocialProviderFile,
+  env: Readonly<Record<string, string | undefined>>,
+  report: (problem: string) => void,
+): SocialProviderSettings {
+  let clientSecret = provider.clientSecret;
+  if (clientSecret.startsWith('env:')) {
+    const name = clientSecret.slice('env:'.length);
+    clientSecret = env[name] ?? '';
+    if (!clientSecret) report(`the environment variable ${name} is not set`);
+  }
+  return {
+    kind: provider.provider,
+    id: provider.id ?? provider.provider,
+    name: provider.name ?? SOCIAL_NAMES[provider.provider],
+    clientId: provider.clientId,
+    clientSecret,
+    issuer: provider.issuer,
+    authorizationEndpoint: provider.authorizationEndpoint,
+    tokenEndpoint: provider.tokenEndpoint,
+    userinfoEndpoint: provider.userinfoEndpoint,
+    jwksUri: provider.jwksUri,
+    emailsEndpoint: provider.emailsEndpoint,
+    scopes: provider.scopes,
+    linkVerifiedEmails: provider.linkVerifiedEmails,
   };
 }
 
@@ -211,6 +336,6 @@ export function toPublicConfig(config: ServerConfig): PublicConfig {
     signup: { enabled: config.signup.enabled },
     username: config.username,
     password: config.password,
-    social: [],
+    social: config.social.map(({ id, name, kind }) => ({ id, name, type: kind })),
   };
 }

@@ -46,7 +46,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl?.origin ?? `http://localhost:${port}`;
 
-  const services = createServices(db, config, systemClock);
+  const services = createServices(db, config, systemClock, logger);
   const housekeeping = setInterval(() => {
     runHousekeeping(services).catch((error: unknown) => {
       logger.warn('housekeeping failed', { error: error instanceof Error ? error.message : String(error) });

@@ -145,8 +145,12 @@ export type UsernameRuleId = UsernameRuleResult['id'];
 // GET /api/config
 
 export const socialProviderSummarySchema = z.object({
+  /** The provider's id, as in `/api/social/{id}`. */
   id: z.string(),
+  /** The name to show ("Continue with {name}"). */
   name: z.string(),
+  /** What kind of provider it is, so the widget can show its mark: google, facebook, github, oidc. */
+  type: z.string(),
 });
 export type SocialProviderSummary = z.infer<typeof socialProviderSummarySchema>;
 

@@ -24,6 +24,12 @@ export const ERROR_CODES = [
   'password_reset_required',
   'user_blocked',
   'unauthenticated',
+  // Social login
+  'unknown_provider',
+  'social_login_failed',
+  'social_access_denied',
+  'social_email_missing',
+  'email_in_use',
   // Abuse protection
   'too_many_attempts',
   'too_many_requests',

@@ -2,7 +2,8 @@
  * End-to-end helpers: a real server on a free port over a fresh SQLite file, and the machine's
  * Chromium driven by playwright-core (never a downloaded browser).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,12 +12,32 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { silentLogger } from '../../src/server/logger.js';
 import { startServer, type RunningServer } from '../../src/server/main.js';
 
-export async function startE2eServer(env: Record<string, string> = {}): Promise<RunningServer & { cleanUp(): Promise<void> }> {
+/** A port nobody listens on right now, for a server whose URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export interface E2eServerOptions {
+  env?: Record<string, string>;
+  /** The configuration file's content. */
+  config?: object;
+  port?: number;
+}
+
+export async function startE2eServer(options: E2eServerOptions = {}): Promise<RunningServer & { cleanUp(): Promise<void> }> {
   const folder = mkdtempSync(join(tmpdir(), 'provision-lock-e2e-'));
+  const configPath = join(folder, 'config.json');
+  writeFileSync(configPath, JSON.stringify(options.config ?? {}));
   const server = await startServer({
-    port: 0,
+    port: options.port ?? 0,
+    configPath,
     logger: silentLogger,
-    env: { DATABASE_URL: `sqlite:${join(folder, 'e2e.db')}`, ...env },
+    env: { DATABASE_URL: `sqlite:${join(folder, 'e2e.db')}`, ...options.env },
   });
   return {
     ...server,

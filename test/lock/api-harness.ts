@@ -14,6 +14,7 @@ import type { Context, Next } from 'koa';
 
 import { createApp } from '../../src/server/app.js';
 import { resolveConfig } from '../../src/server/config.js';
+import { silentLogger } from '../../src/server/logger.js';
 import { createServices } from '../../src/server/services/index.js';
 import { migrateToLatest, openDatabase } from '../../src/server/store/database.js';
 
@@ -38,7 +39,12 @@ async function startApp({ config: configFile = {}, users = [] }: HarnessRequest)
   const db = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   // Seed through the real sign-up service, so seeded users are exactly what sign-up makes.
-  const { users: userService } = createServices(db, { ...config, signup: { ...config.signup, enabled: true } }, Date.now);
+  const { users: userService } = createServices(
+    db,
+    { ...config, signup: { ...config.signup, enabled: true } },
+    Date.now,
+    silentLogger,
+  );
   for (const seed of users) {
     const user = await userService.signUp({ email: seed.email, password: seed.password, username: seed.username });
     await db

@@ -98,6 +98,16 @@ describe('translations', () => {
     expect(part(element, '#password-error').textContent).to.equal(statusText(element));
   });
 
+  it('re-words an error already on screen when the language changes', async () => {
+    const element = await mount(html`<provision-lock .config=${config} lang="en"></provision-lock>`);
+    await submit(element);
+    await element.updateComplete;
+    expect(statusText(element)).to.equal('Check the highlighted fields.');
+    element.setAttribute('lang', 'de');
+    await waitUntil(() => statusText(element) !== 'Check the highlighted fields.', 'the status stayed English');
+    expect(part(element, '#identifier-error').textContent).to.not.equal('Enter your email address.');
+  });
+
   it('uses plural forms by count', async () => {
     const one = await mount(
       html`<provision-lock

@@ -10,9 +10,9 @@ const config: PublicConfig = {
   username: resolveUsernamePolicy(),
   password: resolvePasswordPolicy({ minScore: 0 }),
   social: [
-    { id: 'google', name: 'Google' },
-    { id: 'github', name: 'GitHub' },
-    { id: 'corp-sso', name: 'Corp SSO' },
+    { id: 'google', name: 'Google', type: 'google' },
+    { id: 'github', name: 'GitHub', type: 'github' },
+    { id: 'corp-sso', name: 'Corp SSO', type: 'oidc' },
   ],
 };
 
@@ -86,7 +86,10 @@ describe('views and navigation', () => {
       'Continue with GitHub',
       'Continue with Corp SSO',
     ]);
-    expect(buttons[0]?.href).to.equal('https://login.example.com/api/social/google?return_to=%2Fafter');
+    const start = new URL(buttons[0]?.href ?? '');
+    expect(`${start.origin}${start.pathname}`).to.equal('https://login.example.com/api/social/google');
+    expect(start.searchParams.get('return_to')).to.equal('/after');
+    expect(start.searchParams.get('error_to'), 'failures come back to this page').to.equal(location.href);
     expect(buttons[2]?.getAttribute('part')).to.include('social-button-corp-sso');
     expect(buttons.every((button) => button.querySelector('svg[aria-hidden="true"]'))).to.equal(true);
   });

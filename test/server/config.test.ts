@@ -82,6 +82,62 @@ describe('configuration', () => {
     assert.match(message, /environment PUBLIC_URL: must be an http\(s\) URL/);
   });
 
+  it('fills social provider defaults and reads env: secrets from the environment', () => {
+    const config = resolveConfig(
+      {
+        social: [
+          { provider: 'google', clientId: 'g', clientSecret: 'env:GOOGLE_SECRET' },
+          { provider: 'oidc', id: 'corp', clientId: 'c', clientSecret: 'inline', issuer: 'https://sso.corp.example' },
+        ],
+      },
+      { GOOGLE_SECRET: 'from-the-environment' },
+    );
+    assert.deepEqual(
+      config.social.map(({ id, name, kind, clientSecret, linkVerifiedEmails }) => ({ id, name, kind, clientSecret, linkVerifiedEmails })),
+      [
+        { id: 'google', name: 'Google', kind: 'google', clientSecret: 'from-the-environment', linkVerifiedEmails: false },
+        { id: 'corp', name: 'OpenID Connect', kind: 'oidc', clientSecret: 'inline', linkVerifiedEmails: false },
+      ],
+    );
+  });
+
+  it('names what is wrong with a social provider', () => {
+    const message = configErrorMessage(() =>
+      resolveConfig({
+        social: [
+          { provider: 'oidc', clientId: 'c', clientSecret: 's' },
+          { provider: 'github', clientId: 'c', clientSecret: 'env:MISSING_SECRET' },
+          { provider: 'facebook', id: 'auth0', clientId: 'c', clientSecret: 's', tokenEndpoint: 'http://graph.example/token' },
+          { provider: 'myspace', clientId: 'c', clientSecret: 's' },
+        ],
+      }),
+    );
+    assert.match(message, /social\[0\]\.id: an oidc provider needs an id/);
+    assert.match(message, /social\[0\]\.issuer: an oidc provider needs its issuer/);
+    assert.match(message, /social\[2\]\.id: is reserved/);
+    assert.match(message, /social\[2\]\.tokenEndpoint: must use https/);
+    assert.match(message, /social\[3\]\.provider: /);
+    const secret = configErrorMessage(() =>
+      resolveConfig({ social: [{ provider: 'github', clientId: 'c', clientSecret: 'env:MISSING_SECRET' }] }, {}),
+    );
+    assert.match(secret, /social\[0\]\.clientSecret: the environment variable MISSING_SECRET is not set/);
+    const twice = configErrorMessage(() =>
+      resolveConfig({
+        social: [
+          { provider: 'google', clientId: 'a', clientSecret: 's' },
+          { provider: 'google', clientId: 'b', clientSecret: 's' },
+        ],
+      }),
+    );
+    assert.match(twice, /social: two providers share an id/);
+    assert.equal(
+      resolveConfig({ social: [{ provider: 'oidc', id: 'dev', clientId: 'c', clientSecret: 's', issuer: 'http://127.0.0.1:9000' }] })
+        .social[0]?.issuer,
+      'http://127.0.0.1:9000',
+      'plain http is fine on loopback',
+    );
+  });
+
   it('loads a file named by --config or PROVISION_LOCK_CONFIG', () => {
     const folder = mkdtempSync(join(tmpdir(), 'provision-lock-config-'));
     const file = join(folder, 'config.json');

@@ -26,7 +26,7 @@ const config = {
   signup: { enabled: true },
   username: resolveUsernamePolicy({ enabled: true }),
   password: resolvePasswordPolicy({ strength: 'excellent', history: 2, dictionary: { custom: ['x'] } }),
-  social: [{ id: 'google', name: 'Google' }],
+  social: [{ id: 'google', name: 'Google', type: 'google' }],
 };
 
 const user = {

@@ -125,6 +125,11 @@ const de: LanguageTable = {
     'Sie müssen ein neues Passwort festlegen. Wir können Ihnen dazu einen Link per E-Mail senden.',
   user_blocked: 'Dieses Konto ist gesperrt. Wenden Sie sich an den Support, um Hilfe zu erhalten.',
   unauthenticated: 'Sie sind nicht angemeldet.',
+  unknown_provider: 'Diese Anmeldemöglichkeit ist nicht verfügbar.',
+  social_login_failed: 'Die Anmeldung mit diesem Konto hat nicht funktioniert. Bitte versuchen Sie es erneut.',
+  social_access_denied: 'Die Anmeldung wurde abgebrochen.',
+  social_email_missing: 'Dieses Konto hat keine E-Mail-Adresse übermittelt. Verwenden Sie ein anderes Konto oder registrieren Sie sich mit Ihrer E-Mail-Adresse.',
+  email_in_use: 'Ein Konto mit dieser E-Mail-Adresse existiert bereits. Melden Sie sich zuerst mit Ihrem Passwort an.',
   too_many_attempts:
     'Zu viele fehlgeschlagene Versuche. Versuchen Sie es in {count} Minuten erneut oder setzen Sie Ihr Passwort zurück.',
   too_many_attempts_one:

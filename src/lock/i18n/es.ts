@@ -121,6 +121,11 @@ const es: LanguageTable = {
   password_reset_required: 'Debes elegir una contraseña nueva. Podemos enviarte un enlace por correo electrónico.',
   user_blocked: 'Esta cuenta está bloqueada. Ponte en contacto con el equipo de soporte para obtener ayuda.',
   unauthenticated: 'No has iniciado sesión.',
+  unknown_provider: 'Esta opción de inicio de sesión no está disponible.',
+  social_login_failed: 'No se pudo iniciar sesión con esa cuenta. Inténtalo de nuevo.',
+  social_access_denied: 'Se canceló el inicio de sesión.',
+  social_email_missing: 'Esa cuenta no compartió un correo electrónico. Usa otra cuenta o regístrate con tu correo.',
+  email_in_use: 'Ya existe una cuenta con este correo electrónico. Inicia sesión primero con tu contraseña.',
   too_many_attempts:
     'Demasiados intentos fallidos. Vuelve a intentarlo en {count} minutos o restablece tu contraseña.',
   too_many_attempts_one:

@@ -123,6 +123,11 @@ const fr: LanguageTable = {
     'Vous devez choisir un nouveau mot de passe. Nous pouvons vous envoyer un lien par e-mail.',
   user_blocked: 'Ce compte est bloqué. Contactez l’assistance pour obtenir de l’aide.',
   unauthenticated: 'Vous n’êtes pas connecté.',
+  unknown_provider: 'Cette option de connexion n’est pas disponible.',
+  social_login_failed: 'La connexion avec ce compte n’a pas fonctionné. Veuillez réessayer.',
+  social_access_denied: 'La connexion a été annulée.',
+  social_email_missing: 'Ce compte n’a pas partagé d’adresse e-mail. Utilisez un autre compte ou inscrivez-vous avec votre e-mail.',
+  email_in_use: 'Un compte existe déjà avec cette adresse e-mail. Connectez-vous d’abord avec votre mot de passe.',
   too_many_attempts:
     'Trop de tentatives infructueuses. Réessayez dans {count} minutes ou réinitialisez votre mot de passe.',
   too_many_attempts_one:

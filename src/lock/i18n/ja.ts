@@ -118,6 +118,11 @@ const ja: LanguageTable = {
   password_reset_required: '新しいパスワードを設定する必要があります。設定用のリンクをメールでお送りできます。',
   user_blocked: 'このアカウントはブロックされています。サポートにお問い合わせください。',
   unauthenticated: 'ログインしていません。',
+  unknown_provider: 'このログイン方法は利用できません。',
+  social_login_failed: 'このアカウントでログインできませんでした。もう一度お試しください。',
+  social_access_denied: 'ログインがキャンセルされました。',
+  social_email_missing: 'このアカウントからメールアドレスが提供されませんでした。別のアカウントを使うか、メールアドレスで登録してください。',
+  email_in_use: 'このメールアドレスのアカウントはすでに存在します。先にパスワードでログインしてください。',
   too_many_attempts:
     'ログインの失敗回数が多すぎます。{count}分後にもう一度お試しいただくか、パスワードをリセットしてください。',
   too_many_attempts_one:

@@ -27,6 +27,11 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> =
   password_reset_required: 403,
   user_blocked: 403,
   unauthenticated: 401,
+  unknown_provider: 404,
+  social_login_failed: 400,
+  social_access_denied: 403,
+  social_email_missing: 400,
+  email_in_use: 409,
   too_many_attempts: 429,
   too_many_requests: 429,
 };

@@ -18,3 +18,14 @@ export function safeReturnTo(value: string | undefined, ownOrigin: string, allow
   if (target.origin === ownOrigin) return `${target.pathname}${target.search}${target.hash}`;
   return allowedOrigins.includes(target.origin) ? target.href : fallback;
 }
+
+/**
+ * Adds one query parameter to a target from `safeReturnTo` (a path or an absolute URL), keeping
+ * its other parameters and fragment.
+ */
+export function withQueryParameter(target: string, name: string, value: string): string {
+  const base = 'http://relative.invalid';
+  const url = new URL(target, base);
+  url.searchParams.set(name, value);
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : url.href;
+}

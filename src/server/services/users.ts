@@ -6,9 +6,17 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 
 import type { PasswordPolicy, SignupBody, User, UsernamePolicy } from '../../shared/api.js';
+import type { SocialProviderSettings } from '../config.js';
 import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
 import { findCredential, insertCredential, replacePasswordHash } from '../store/credentials-repository.js';
 import { isUniqueViolation } from '../store/errors.js';
+import {
+  findIdentitiesOfUser,
+  findIdentity,
+  insertIdentity,
+  updateIdentityProfile,
+  type IdentityRow,
+} from '../store/identities-repository.js';
 import type { Database } from '../store/schema.js';
 import {
   findUserByEmail,
@@ -16,6 +24,7 @@ import {
   findUserByUsername,
   insertUser,
   recordSuccessfulLogin,
+  updateUserProfile,
   type UserRow,
 } from '../store/users-repository.js';
 import type { BruteForceGuard } from './abuse.js';
@@ -23,6 +32,7 @@ import { isoTime, type Clock } from './clock.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { ServiceError } from './service-error.js';
 import type { ClientMeta } from './sessions.js';
+import type { SocialProfile } from './social-providers.js';
 
 /**
  * Database users get Auth0's id shape, `auth0|` and 24 hex digits, so that applications migrating
@@ -134,6 +144,126 @@ export class UserService {
     return this.recordLogin(user.id, client);
   }
 
+  /**
+   * Logs in with a social identity. The first login creates the account (no password); later
+   * ones find it by the identity and refresh the profile. An email that belongs to another
+   * account is linked only where the provider allows it and both sides verified the address;
+   * otherwise the login is refused with `email_in_use`, never linked silently.
+   */
+  async logInWithSocial(
+    provider: Pick<SocialProviderSettings, 'id' | 'linkVerifiedEmails'>,
+    profile: SocialProfile,
+    client: ClientMeta,
+  ): Promise<UserRow> {
+    const now = isoTime(this.clock);
+    const identity = await findIdentity(this.db, provider.id, profile.providerUserId);
+    const userId = identity
+      ? await this.refreshSocialProfile(identity, profile, now)
+      : await this.createOrLinkSocialAccount(provider, profile, now);
+    const user = await findUserById(this.db, userId);
+    if (!user) throw new Error(`User ${userId} vanished while logging in`);
+    if (user.blocked) throw new ServiceError('user_blocked', 'This account is blocked.');
+    return this.recordLogin(userId, client);
+  }
+
+  private async createOrLinkSocialAccount(
+    provider: Pick<SocialProviderSettings, 'id' | 'linkVerifiedEmails'>,
+    profile: SocialProfile,
+    now: string,
+  ): Promise<string> {
+    const { email } = profile;
+    if (!email) {
+      throw new ServiceError('social_email_missing', 'The provider did not share an email address for this account.');
+    }
+    const identity = {
+      provider: provider.id,
+      provider_user_id: profile.providerUserId,
+      profile_data: JSON.stringify(profile.raw),
+      created_at: now,
+      updated_at: now,
+    };
+    const existing = await findUserByEmail(this.db, email);
+    if (existing) {
+      if (!(provider.linkVerifiedEmails && profile.emailVerified && existing.email_verified === 1)) {
+        throw new ServiceError('email_in_use', 'An account with this email exists; log in to it first.');
+      }
+      return this.insertIdentityOrFindWinner({ ...identity, user_id: existing.id });
+    }
+
+    const user: UserRow = {
+      id: `${provider.id}|${profile.providerUserId}`,
+      email,
+      email_verified: profile.emailVerified ? 1 : 0,
+      username: null,
+      name: profile.name ?? null,
+      picture: profile.picture ?? null,
+      blocked: 0,
+      password_reset_required: 0,
+      created_at: now,
+      updated_at: now,
+      last_login: null,
+      last_ip: null,
+      logins_count: 0,
+    };
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await insertUser(trx, user);
+        await insertIdentity(trx, { ...identity, user_id: user.id });
+      });
+      return user.id;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Either the same first login raced this one (the identity now exists) or someone took
+      // the email in between.
+      const winner = await findIdentity(this.db, provider.id, profile.providerUserId);
+      if (winner) return winner.user_id;
+      throw new ServiceError('email_in_use', 'An account with this email exists; log in to it first.');
+    }
+  }
+
+  private async insertIdentityOrFindWinner(identity: IdentityRow): Promise<string> {
+    try {
+      await insertIdentity(this.db, identity);
+      return identity.user_id;
+    } catch (error) {
+      const winner = isUniqueViolation(error)
+        ? await findIdentity(this.db, identity.provider, identity.provider_user_id)
+        : undefined;
+      if (!winner) throw error;
+      return winner.user_id;
+    }
+  }
+
+  /**
+   * Keeps what the provider says up to date. The account's own profile follows the provider only
+   * when the account was made by this provider; a linked identity leaves it alone.
+   */
+  private async refreshSocialProfile(identity: IdentityRow, profile: SocialProfile, now: string): Promise<string> {
+    await updateIdentityProfile(this.db, identity.provider, identity.provider_user_id, JSON.stringify(profile.raw), now);
+    if (identity.user_id !== `${identity.provider}|${identity.provider_user_id}`) return identity.user_id;
+    const user = await findUserById(this.db, identity.user_id);
+    if (!user) return identity.user_id;
+    const emailOwner = profile.email ? await findUserByEmail(this.db, profile.email) : undefined;
+    const email = profile.email && (!emailOwner || emailOwner.id === user.id) ? profile.email : user.email;
+    await updateUserProfile(this.db, user.id, {
+      email,
+      email_verified: email === profile.email ? (profile.emailVerified ? 1 : 0) : user.email_verified,
+      name: profile.name ?? user.name,
+      picture: profile.picture ?? user.picture,
+      updated_at: now,
+    });
+    return user.id;
+  }
+
+  /** The user as the public API shows it, with every identity: password and social. */
+  async describe(user: UserRow): Promise<User> {
+    const [credential, identities] = await Promise.all([
+      findCredential(this.db, user.id),
+      findIdentitiesOfUser(this.db, user.id),
+    ]);
+    return toPublicUser(user, credential !== undefined, identities);
+  }
+
   /** Counts a login (password or a session right after sign-up) and returns the updated row. */
   async recordLogin(userId: string, client: ClientMeta): Promise<UserRow> {
     await recordSuccessfulLogin(this.db, userId, { at: isoTime(this.clock), ip: client.ip });
@@ -176,9 +306,15 @@ export class UserService {
   }
 }
 
-/** The user as the public API shows it (design §3); absent values are left out. */
-export function toPublicUser(row: UserRow): User {
-  const separator = row.id.indexOf('|');
+/**
+ * The user as the public API shows it (design §3); absent values are left out. A password is the
+ * `auth0` identity, as in Auth0; social identities follow, oldest first.
+ */
+export function toPublicUser(row: UserRow, hasPassword: boolean, socialIdentities: readonly IdentityRow[]): User {
+  const passwordIdentity = {
+    provider: DATABASE_PROVIDER,
+    user_id: row.id.startsWith(`${DATABASE_PROVIDER}|`) ? row.id.slice(DATABASE_PROVIDER.length + 1) : row.id,
+  };
   return {
     user_id: row.id,
     email: row.email,
@@ -186,7 +322,10 @@ export function toPublicUser(row: UserRow): User {
     ...(row.username === null ? {} : { username: row.username }),
     ...(row.name === null ? {} : { name: row.name }),
     ...(row.picture === null ? {} : { picture: row.picture }),
-    identities: [{ provider: row.id.slice(0, separator), user_id: row.id.slice(separator + 1) }],
+    identities: [
+      ...(hasPassword ? [passwordIdentity] : []),
+      ...socialIdentities.map((identity) => ({ provider: identity.provider, user_id: identity.provider_user_id })),
+    ],
     created_at: row.created_at,
     updated_at: row.updated_at,
     ...(row.last_login === null ? {} : { last_login: row.last_login }),

@@ -55,10 +55,37 @@ export interface LoginFailuresTable {
   blocked_until: number | null;
 }
 
+/** A social identity: which provider account a user logs in with. */
+export interface IdentitiesTable {
+  /** The configured provider id (`google`, `github`, `corp-sso`, ...). */
+  provider: string;
+  /** The user's id at the provider (`sub` for OpenID Connect). */
+  provider_user_id: string;
+  user_id: string;
+  /** The profile the provider last returned, as JSON. */
+  profile_data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UsedSocialFlowsTable {
+  id: string;
+  expires_at: number;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   credentials: CredentialsTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
   login_failures: LoginFailuresTable;
+  identities: IdentitiesTable;
+  used_social_flows: UsedSocialFlowsTable;
+  server_secrets: ServerSecretsTable;
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 import type { Database, UsersTable } from './schema.js';
 
@@ -32,4 +32,12 @@ export async function recordSuccessfulLogin(
     .set((eb) => ({ last_login: login.at, last_ip: login.ip, logins_count: eb('logins_count', '+', 1) }))
     .where('id', '=', id)
     .execute();
+}
+
+export async function updateUserProfile(
+  db: Kysely<Database>,
+  id: string,
+  changes: Pick<Updateable<UsersTable>, 'email' | 'email_verified' | 'name' | 'picture' | 'updated_at'>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }

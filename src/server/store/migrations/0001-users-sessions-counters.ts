@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('users')
-    .addColumn('id', 'varchar(64)', (column) => column.primaryKey())
+    .addColumn('id', 'varchar(320)', (column) => column.primaryKey())
     .addColumn('email', 'varchar(254)', (column) => column.notNull().unique())
     .addColumn('email_verified', 'integer', (column) => column.notNull().defaultTo(0))
     .addColumn('username', 'varchar(128)', (column) => column.unique())
@@ -21,7 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('credentials')
-    .addColumn('user_id', 'varchar(64)', (column) => column.primaryKey().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'varchar(320)', (column) => column.primaryKey().references('users.id').onDelete('cascade'))
     .addColumn('password_hash', 'text', (column) => column.notNull())
     .addColumn('created_at', 'varchar(32)', (column) => column.notNull())
     .addColumn('updated_at', 'varchar(32)', (column) => column.notNull())
@@ -30,7 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('sessions')
     .addColumn('id', 'varchar(64)', (column) => column.primaryKey())
-    .addColumn('user_id', 'varchar(64)', (column) => column.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'varchar(320)', (column) => column.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'bigint', (column) => column.notNull())
     .addColumn('last_seen_at', 'bigint', (column) => column.notNull())
     .addColumn('expires_at', 'bigint', (column) => column.notNull())

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 
 import * as usersSessionsCounters from './0001-users-sessions-counters.js';
+import * as socialIdentities from './0002-social-identities.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the list
@@ -8,4 +9,5 @@ import * as usersSessionsCounters from './0001-users-sessions-counters.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-users-sessions-counters': usersSessionsCounters,
+  '0002-social-identities': socialIdentities,
 };
