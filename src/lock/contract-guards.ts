@@ -49,6 +49,7 @@ const isCharacterClass = oneOf<CharacterClass>(['lower', 'upper', 'digit', 'spec
 
 export const isPublicConfig: Guard<PublicConfig> = shape<PublicConfig>({
   signup: shape({ enabled: isBoolean }),
+  passwordReset: shape({ enabled: isBoolean }),
   username: shape({ enabled: isBoolean, required: isBoolean, minLength: isInteger, maxLength: isInteger }),
   password: shape({
     strength: oneOf<StrengthLevel>(['none', 'low', 'fair', 'good', 'excellent']),

@@ -435,7 +435,7 @@ export class ProvisionLock extends LitElement {
     const config = this.readyConfig();
     const view = VIEWS.includes(this.view) ? this.view : 'login';
     if (view === 'signup' && config && !this.signupAllowed(config)) return 'login';
-    if (view === 'reset-request' && this.noReset) return 'login';
+    if (view === 'reset-request' && (this.noReset || (config && !config.passwordReset.enabled))) return 'login';
     if (view === 'signed-in' && !this.user) return 'login';
     return view;
   }
@@ -557,7 +557,7 @@ export class ProvisionLock extends LitElement {
           ${this.status ? t(this.status.key, this.status.params) : ''}
         </div>
         ${tabs ? html`<div role="tabpanel" id="panel" aria-labelledby="tab-${view}">${body}</div>` : body}
-        <footer part="footer">${config ? this.renderLinks(view) : nothing}<slot name="footer"></slot></footer>
+        <footer part="footer">${config ? this.renderLinks(view, config) : nothing}<slot name="footer"></slot></footer>
       </div>
     `;
   }
@@ -631,9 +631,9 @@ export class ProvisionLock extends LitElement {
     }
   }
 
-  private renderLinks(view: View): TemplateResult | typeof nothing {
+  private renderLinks(view: View, config: PublicConfig): TemplateResult | typeof nothing {
     const { t } = this.i18n;
-    if (view === 'login' && !this.noReset) {
+    if (view === 'login' && !this.noReset && config.passwordReset.enabled) {
       return html`<button part="link" type="button" @click=${this.toResetRequest}>${t('forgotPassword')}</button>`;
     }
     if (view === 'reset-request' || view === 'reset-confirm' || view === 'set-password') {

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 
 import type { ServerConfig } from './config.js';
@@ -17,10 +17,12 @@ import { apiResponseHeaders, corsForAllowedOrigins, requireTrustedOrigin } from 
 import { limitJsonBody } from './middleware/validation.js';
 import { authRoutes } from './routes/auth.js';
 import { BrowserCookie } from './routes/browser-session.js';
+import { developmentRoutes } from './routes/development.js';
+import { IMPORT_PATH, managementRoutes } from './routes/management.js';
 import { pageRoutes } from './routes/pages.js';
 import { socialRoutes } from './routes/social.js';
 import { systemClock, type Clock } from './services/clock.js';
-import { createServices } from './services/index.js';
+import { createServices, type Services } from './services/index.js';
 import type { Database } from './store/schema.js';
 
 export interface AppDependencies {
@@ -33,6 +35,8 @@ export interface AppDependencies {
   clientIp?: ClientIpResolver;
   /** The built browser files (`npm run build`); the project's `dist/` by default. */
   distDir?: string;
+  /** The services to use, for callers that also drive them (the job runner); made here otherwise. */
+  services?: Services;
 }
 
 /** The project's `dist/`: two levels up from this file, whether it runs from src/server or dist/server. */
@@ -41,7 +45,7 @@ export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.
 export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const { config, db } = deps;
   const logger = deps.logger ?? silentLogger;
-  const services = createServices(db, config, deps.clock ?? systemClock, logger);
+  const services = deps.services ?? createServices(db, config, deps.clock ?? systemClock, logger);
   const sessionCookie = new BrowserCookie(
     'provision_lock_session',
     config.publicUrl?.protocol === 'https:',
@@ -54,10 +58,15 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('/api/*', apiResponseHeaders);
   app.use('/api/*', corsForAllowedOrigins(config.allowedOrigins));
   app.use('/api/*', requireTrustedOrigin(config.publicUrl, config.allowedOrigins));
-  app.use('/api/*', limitJsonBody);
+  // User files for imports are streamed to disk under their own, much larger limit.
+  const limitBodiesExceptImports: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.path === IMPORT_PATH ? next() : limitJsonBody(c, next);
+  app.use('/api/*', limitBodiesExceptImports);
 
   app.route('/api', authRoutes(services, config, sessionCookie));
   app.route('/api/social', socialRoutes(services, config, sessionCookie, logger));
+  app.route('/api/v2', managementRoutes(services, config));
+  app.route('/api/dev', developmentRoutes(services, config));
   app.route('/', pageRoutes(config, deps.distDir ?? DEFAULT_DIST_DIR));
 
   app.notFound(handleNotFound);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import { exportCommand, importCommand } from './commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './main.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
@@ -13,6 +14,10 @@ const HELP = `provision-lock: the reference identity server for the <provision-l
 
 Usage:
   provision-lock serve [--config FILE] [--port N]   serve the API (default port 3000)
+  provision-lock import FILE [--upsert] [--errors FILE] [--config FILE]
+                                                    import users (Auth0's user-import JSON, or NDJSON)
+  provision-lock export [--output FILE] [--format json|csv] [--fields a,b] [--include-password-hashes]
+                                                    export users (NDJSON in the import format, or CSV)
   provision-lock db migrate [--config FILE]         apply pending database migrations and exit
   provision-lock --help | --version
 
@@ -61,6 +66,12 @@ async function main(argv: readonly string[]): Promise<number> {
       port: { type: 'string', short: 'p' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      upsert: { type: 'boolean' },
+      errors: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      format: { type: 'string' },
+      fields: { type: 'string' },
+      'include-password-hashes': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -70,6 +81,29 @@ async function main(argv: readonly string[]): Promise<number> {
   if (values.version) {
     process.stdout.write(`${version()}\n`);
     return 0;
+  }
+  const [first = '', ...rest] = positionals;
+  if (first === 'import') {
+    const [file] = rest;
+    if (!file || rest.length > 1) {
+      process.stderr.write('Usage: provision-lock import FILE [--upsert] [--errors FILE] [--config FILE]\n');
+      return 2;
+    }
+    return importCommand({ file, upsert: values.upsert ?? false, configPath: values.config, errorsPath: values.errors });
+  }
+  if (first === 'export' && rest.length === 0) {
+    const format = values.format ?? 'json';
+    if (format !== 'json' && format !== 'csv') {
+      process.stderr.write(`--format is json or csv, not "${format}"\n`);
+      return 2;
+    }
+    return exportCommand({
+      output: values.output ?? `users-export.${format === 'csv' ? 'csv' : 'ndjson'}`,
+      format,
+      fields: values.fields?.split(',').map((field) => field.trim()).filter(Boolean),
+      includePasswordHashes: values['include-password-hashes'] ?? false,
+      configPath: values.config,
+    });
   }
   const command = positionals.join(' ');
   const port = values.port === undefined ? undefined : Number(values.port);

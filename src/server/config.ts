@@ -4,6 +4,8 @@
  * `ADMIN_TOKEN`, `PUBLIC_URL`). A bad value stops start-up with a message naming the key.
  */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 import { z } from 'zod';
 
@@ -96,6 +98,16 @@ const socialProviderSchema = z
   });
 type SocialProviderFile = z.infer<typeof socialProviderSchema>;
 
+const legacyStoreSchema = z.strictObject({
+  /** Base URL of the legacy identity store's HTTP API (see the README for the contract). */
+  url: endpointSchema,
+  /** `migrate`: lazy migration, users move over at their first login; `proxy`: it stays the authority. */
+  mode: z.enum(['migrate', 'proxy']),
+  /** Sent as `Authorization: Bearer <secret>`; `env:NAME` reads it from the environment. */
+  secret: z.string().min(16, 'must be at least 16 characters'),
+  timeoutMs: z.int().min(100).max(60_000).default(5000),
+});
+
 export const configFileSchema = z.strictObject({
   signup: z
     .strictObject({
@@ -120,6 +132,9 @@ export const configFileSchema = z.strictObject({
       login: tokenBucketSchema.default({ burst: 20, perMinute: 10 }),
       signup: tokenBucketSchema.default({ burst: 10, perMinute: 5 }),
       social: tokenBucketSchema.default({ burst: 20, perMinute: 10 }),
+      passwordReset: tokenBucketSchema.default({ burst: 5, perMinute: 2 }),
+      /** Per management API token (and per IP address for requests without a valid one). */
+      management: tokenBucketSchema.default({ burst: 50, perMinute: 1200 }),
     })
     .prefault({}),
   /** Social login providers, in the order of their buttons. */
@@ -130,6 +145,37 @@ export const configFileSchema = z.strictObject({
     .refine((providers) => new Set(providers.map((provider) => provider.id ?? provider.provider)).size === providers.length, {
       message: 'two providers share an id; give each its own "id"',
     }),
+  /** The database connection, as Auth0's Management API and migration scripts know it. */
+  connection: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,126}[A-Za-z0-9])?$/, 'must be letters, digits and dashes')
+        .default('Username-Password-Authentication'),
+    })
+    .prefault({}),
+  legacyStore: legacyStoreSchema.optional(),
+  passwordReset: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      tokenTtlMinutes: z.int().min(5).max(7 * 24 * 60).default(60),
+    })
+    .prefault({}),
+  mail: z
+    .strictObject({
+      /** `smtp://user:pass@host:587` or `smtps://…`; without it, mails go to the outbox table and the log. */
+      smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+      from: z.string().min(3).default('provision-lock <no-reply@localhost>'),
+    })
+    .prefault({}),
+  imports: z
+    .strictObject({
+      /** The largest user file an import job accepts. */
+      maxFileBytes: z.int().min(1024).default(2 * 1024 ** 3),
+      /** Where uploaded and exported files are kept; next to the SQLite file by default. */
+      directory: z.string().min(1).optional(),
+    })
+    .prefault({}),
   /** Serve the demo page at `/` (turn off in production: `/` then leads to the login page). */
   demo: z.boolean().default(true),
   /** Other origins allowed to call the API with credentials (CORS) and to be `return_to` targets. */
@@ -169,7 +215,19 @@ export interface ServerConfig {
   username: UsernamePolicy;
   password: PasswordPolicy;
   bruteForce: { enabled: boolean; maxAttempts: number; blockMinutes: number };
-  rateLimits: { enabled: boolean; login: TokenBucketSettings; signup: TokenBucketSettings; social: TokenBucketSettings };
+  rateLimits: {
+    enabled: boolean;
+    login: TokenBucketSettings;
+    signup: TokenBucketSettings;
+    social: TokenBucketSettings;
+    passwordReset: TokenBucketSettings;
+    management: TokenBucketSettings;
+  };
+  connection: { name: string };
+  legacyStore: LegacyStoreSettings | undefined;
+  passwordReset: { enabled: boolean; tokenTtlMinutes: number };
+  mail: { smtpUrl: string | undefined; from: string };
+  imports: { maxFileBytes: number; directory: string };
   social: SocialProviderSettings[];
   allowedOrigins: string[];
   demo: boolean;
@@ -199,6 +257,13 @@ const SOCIAL_NAMES: Readonly<Record<SocialKind, string>> = {
   github: 'GitHub',
   oidc: 'OpenID Connect',
 };
+
+export interface LegacyStoreSettings {
+  url: string;
+  mode: 'migrate' | 'proxy';
+  secret: string;
+  timeoutMs: number;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -259,9 +324,17 @@ export function resolveConfig(
   if (!password.success || !username.success) throw configErrorFor(source, policyProblems);
 
   const secretProblems: string[] = [];
-  const social = file.data.social.map((provider, index) =>
-    socialSettings(provider, env, (problem) => secretProblems.push(`social[${index}].clientSecret: ${problem}`)),
-  );
+  const social = file.data.social.map((provider, index) => ({
+    ...socialSettings(provider),
+    clientSecret: secretFrom(provider.clientSecret, env, (problem) =>
+      secretProblems.push(`social[${index}].clientSecret: ${problem}`),
+    ),
+  }));
+  const legacy = file.data.legacyStore;
+  const legacyStore = legacy && {
+    ...legacy,
+    secret: secretFrom(legacy.secret, env, (problem) => secretProblems.push(`legacyStore.secret: ${problem}`)),
+  };
   if (secretProblems.length > 0) throw configErrorFor(source, secretProblems);
 
   const { PORT, DATABASE_URL, ADMIN_TOKEN, PUBLIC_URL } = environment.data;
@@ -276,30 +349,46 @@ export function resolveConfig(
     bruteForce: file.data.bruteForce,
     rateLimits: file.data.rateLimits,
     social,
+    connection: file.data.connection,
+    legacyStore,
+    passwordReset: file.data.passwordReset,
+    mail: { smtpUrl: file.data.mail.smtpUrl, from: file.data.mail.from },
+    imports: {
+      maxFileBytes: file.data.imports.maxFileBytes,
+      directory: file.data.imports.directory ?? defaultFilesDirectory(DATABASE_URL),
+    },
     allowedOrigins: file.data.allowedOrigins,
     demo: file.data.demo,
     session: file.data.session,
   };
 }
 
-/** Fills a provider's defaults and reads an `env:NAME` secret from the environment. */
-function socialSettings(
-  provider: SocialProviderFile,
+/** A secret as written, or read from the environment when written as `env:NAME`. */
+function secretFrom(
+  value: string,
   env: Readonly<Record<string, string | undefined>>,
   report: (problem: string) => void,
-): SocialProviderSettings {
-  let clientSecret = provider.clientSecret;
-  if (clientSecret.startsWith('env:')) {
-    const name = clientSecret.slice('env:'.length);
-    clientSecret = env[name] ?? '';
-    if (!clientSecret) report(`the environment variable ${name} is not set`);
-  }
+): string {
+  if (!value.startsWith('env:')) return value;
+  const name = value.slice('env:'.length);
+  const secret = env[name] ?? '';
+  if (!secret) report(`the environment variable ${name} is not set`);
+  return secret;
+}
+
+/** Job files live beside the SQLite file (`./data/jobs`), or in the system's temporary folder. */
+function defaultFilesDirectory(databaseUrl: string): string {
+  const location = databaseUrl.slice('sqlite:'.length);
+  return location === ':memory:' ? join(tmpdir(), 'provision-lock-jobs') : join(dirname(resolve(location)), 'jobs');
+}
+
+/** Fills a provider's defaults (the secret is read apart, see `secretFrom`). */
+function socialSettings(provider: SocialProviderFile): Omit<SocialProviderSettings, 'clientSecret'> {
   return {
     kind: provider.provider,
     id: provider.id ?? provider.provider,
     name: provider.name ?? SOCIAL_NAMES[provider.provider],
     clientId: provider.clientId,
-    clientSecret,
     issuer: provider.issuer,
     authorizationEndpoint: provider.authorizationEndpoint,
     tokenEndpoint: provider.tokenEndpoint,
@@ -333,7 +422,9 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** What `GET /api/config` tells the widget: the policies in full, never a secret. */
 export function toPublicConfig(config: ServerConfig): PublicConfig {
   return {
-    signup: { enabled: config.signup.enabled },
+    // In proxy mode the legacy store owns every password: nothing here can create or reset one.
+    signup: { enabled: config.signup.enabled && config.legacyStore?.mode !== 'proxy' },
+    passwordReset: { enabled: config.passwordReset.enabled && config.legacyStore?.mode !== 'proxy' },
     username: config.username,
     password: config.password,
     social: config.social.map(({ id, name, kind }) => ({ id, name, type: kind })),

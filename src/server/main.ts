@@ -37,7 +37,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw error;
   }
 
-  const app = createApp({ config, db, logger });
+  const services = createServices(db, config, systemClock, logger);
+  const app = createApp({ config, db, logger, services });
   const server = serve({ fetch: app.fetch, port: options.port ?? config.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -46,7 +47,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl?.origin ?? `http://localhost:${port}`;
 
-  const services = createServices(db, config, systemClock, logger);
+  services.jobs.start();
   const housekeeping = setInterval(() => {
     runHousekeeping(services).catch((error: unknown) => {
       logger.warn('housekeeping failed', { error: error instanceof Error ? error.message : String(error) });
@@ -58,6 +59,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     url,
     close: async () => {
       clearInterval(housekeeping);
+      await services.jobs.stop();
+      await services.passwordReset.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     },

@@ -156,6 +156,7 @@ export type SocialProviderSummary = z.infer<typeof socialProviderSummarySchema>;
 
 export const publicConfigSchema = z.object({
   signup: z.object({ enabled: z.boolean() }),
+  passwordReset: z.object({ enabled: z.boolean() }),
   username: usernamePolicySchema,
   password: passwordPolicySchema,
   social: z.array(socialProviderSummarySchema),
@@ -193,6 +194,15 @@ export const loginBodySchema = z.strictObject({
   password: passwordFieldSchema.check(z.minLength(1)),
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const passwordResetRequestBodySchema = z.strictObject({ email: emailSchema });
+export type PasswordResetRequestBody = z.infer<typeof passwordResetRequestBodySchema>;
+
+export const passwordResetConfirmBodySchema = z.strictObject({
+  token: z.string().check(z.minLength(1), z.maxLength(200)),
+  password: passwordFieldSchema.check(z.minLength(1)),
+});
+export type PasswordResetConfirmBody = z.infer<typeof passwordResetConfirmBodySchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Responses

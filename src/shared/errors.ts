@@ -30,6 +30,10 @@ export const ERROR_CODES = [
   'social_access_denied',
   'social_email_missing',
   'email_in_use',
+  // Password reset and migration
+  'invalid_token',
+  'password_reset_disabled',
+  'legacy_store_unavailable',
   // Abuse protection
   'too_many_attempts',
   'too_many_requests',

@@ -6,6 +6,7 @@ import { checklist, mount, part, startServer, statusText, submit, type } from '.
 
 const config: PublicConfig = {
   signup: { enabled: true },
+  passwordReset: { enabled: true },
   username: resolveUsernamePolicy(),
   password: resolvePasswordPolicy({ minScore: 0, history: 3 }),
   social: [],

@@ -18,6 +18,7 @@ import {
 function configWith(password: Parameters<typeof resolvePasswordPolicy>[0], username = {}): PublicConfig {
   return {
     signup: { enabled: true },
+    passwordReset: { enabled: true },
     username: resolveUsernamePolicy(username),
     password: resolvePasswordPolicy(password),
     social: [],

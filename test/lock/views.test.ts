@@ -7,6 +7,7 @@ import { input, mount, nextEvent, part, startServer, statusText, submit, type } 
 
 const config: PublicConfig = {
   signup: { enabled: true },
+  passwordReset: { enabled: true },
   username: resolveUsernamePolicy(),
   password: resolvePasswordPolicy({ minScore: 0 }),
   social: [

@@ -10,6 +10,8 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 
 import { createApp } from '../../src/server/app.js';
+import { silentLogger, type Logger } from '../../src/server/logger.js';
+import { createServices, type Services } from '../../src/server/services/index.js';
 import { resolveConfig, type ConfigFile, type ServerConfig } from '../../src/server/config.js';
 import type { AppEnv } from '../../src/server/env.js';
 import { migrateToLatest, openDatabase } from '../../src/server/store/database.js';
@@ -34,6 +36,7 @@ export function manualClock(start = Date.parse('2026-11-22T10:00:00Z')): ManualC
 export interface TestServer {
   app: Hono<AppEnv>;
   db: Kysely<Database>;
+  services: Services;
   config: ServerConfig;
   clock: ManualClock;
   databaseFile: string;
@@ -51,6 +54,7 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
   databaseFile?: string;
+  logger?: Logger;
 }
 
 /** The test client's address travels in this header; only these tests' resolver reads it. */
@@ -69,7 +73,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const db = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const clock = options.clock ?? manualClock();
-  const app = createApp({ config, db, clock, clientIp: (c) => c.req.header(TEST_IP_HEADER) });
+  const logger = options.logger ?? silentLogger;
+  const services = createServices(db, config, clock, logger);
+  const app = createApp({ config, db, clock, logger, services, clientIp: (c) => c.req.header(TEST_IP_HEADER) });
 
   const request = (path: string, init: RequestInit & { ip?: string } = {}): Promise<Response> => {
     const { ip = '203.0.113.10', ...rest } = init;
@@ -80,6 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server: TestServer = {
     app,
     db,
+    services,
     config,
     clock,
     databaseFile,
@@ -105,6 +112,15 @@ export async function rowCount(server: TestServer, table: keyof Database): Promi
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** A logger that keeps every line, to check what reaches the log (and what must not). */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (level: string) => (message: string, fields: Readonly<Record<string, unknown>> = {}) => {
+    lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
+  };
+  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
 }
 
 export function removeTestFolders(): void {

@@ -141,6 +141,7 @@ describe('GET /api/config', () => {
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), {
       signup: { enabled: false },
+      passwordReset: { enabled: true },
       username: { enabled: true, required: false, minLength: 1, maxLength: 20 },
       password: {
         strength: 'excellent',

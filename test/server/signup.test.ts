@@ -101,6 +101,13 @@ describe('POST /api/signup', () => {
     await server.close();
   });
 
+  it('accepts a new account under a history policy: it has no earlier passwords', async () => {
+    const server = await startTestServer({ config: { password: { history: 5 } } });
+    const response = await server.post('/api/signup', { email: 'fresh@example.com', password: STRONG_PASSWORD });
+    assert.equal(response.status, 201);
+    await server.close();
+  });
+
   it('enforces the configured maximum length', async () => {
     const server = await startTestServer({ config: { password: { maxLength: 20, minScore: 0 } } });
     const response = await server.post('/api/signup', { email: 'long@example.com', password: `${STRONG_PASSWORD}-and-more` });

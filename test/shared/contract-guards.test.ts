@@ -24,6 +24,7 @@ import * as z from 'zod/mini';
 
 const config = {
   signup: { enabled: true },
+  passwordReset: { enabled: true },
   username: resolveUsernamePolicy({ enabled: true }),
   password: resolvePasswordPolicy({ strength: 'excellent', history: 2, dictionary: { custom: ['x'] } }),
   social: [{ id: 'google', name: 'Google', type: 'google' }],

@@ -130,6 +130,9 @@ const de: LanguageTable = {
   social_access_denied: 'Die Anmeldung wurde abgebrochen.',
   social_email_missing: 'Dieses Konto hat keine E-Mail-Adresse übermittelt. Verwenden Sie ein anderes Konto oder registrieren Sie sich mit Ihrer E-Mail-Adresse.',
   email_in_use: 'Ein Konto mit dieser E-Mail-Adresse existiert bereits. Melden Sie sich zuerst mit Ihrem Passwort an.',
+  invalid_token: 'Dieser Link ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
+  password_reset_disabled: 'Das Zurücksetzen des Passworts ist hier nicht möglich.',
+  legacy_store_unavailable: 'Ihr Konto ist gerade nicht erreichbar. Versuchen Sie es in einigen Minuten erneut.',
   too_many_attempts:
     'Zu viele fehlgeschlagene Versuche. Versuchen Sie es in {count} Minuten erneut oder setzen Sie Ihr Passwort zurück.',
   too_many_attempts_one:

@@ -126,6 +126,9 @@ const es: LanguageTable = {
   social_access_denied: 'Se canceló el inicio de sesión.',
   social_email_missing: 'Esa cuenta no compartió un correo electrónico. Usa otra cuenta o regístrate con tu correo.',
   email_in_use: 'Ya existe una cuenta con este correo electrónico. Inicia sesión primero con tu contraseña.',
+  invalid_token: 'Este enlace caducó o ya se usó. Pide uno nuevo.',
+  password_reset_disabled: 'Aquí no se puede restablecer la contraseña.',
+  legacy_store_unavailable: 'No se puede acceder a tu cuenta en este momento. Inténtalo de nuevo en unos minutos.',
   too_many_attempts:
     'Demasiados intentos fallidos. Vuelve a intentarlo en {count} minutos o restablece tu contraseña.',
   too_many_attempts_one:

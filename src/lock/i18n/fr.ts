@@ -128,6 +128,9 @@ const fr: LanguageTable = {
   social_access_denied: 'La connexion a été annulée.',
   social_email_missing: 'Ce compte n’a pas partagé d’adresse e-mail. Utilisez un autre compte ou inscrivez-vous avec votre e-mail.',
   email_in_use: 'Un compte existe déjà avec cette adresse e-mail. Connectez-vous d’abord avec votre mot de passe.',
+  invalid_token: 'Ce lien a expiré ou a déjà été utilisé. Demandez-en un nouveau.',
+  password_reset_disabled: 'La réinitialisation du mot de passe n’est pas disponible ici.',
+  legacy_store_unavailable: 'Votre compte est momentanément inaccessible. Réessayez dans quelques minutes.',
   too_many_attempts:
     'Trop de tentatives infructueuses. Réessayez dans {count} minutes ou réinitialisez votre mot de passe.',
   too_many_attempts_one:

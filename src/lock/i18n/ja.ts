@@ -123,6 +123,9 @@ const ja: LanguageTable = {
   social_access_denied: 'ログインがキャンセルされました。',
   social_email_missing: 'このアカウントからメールアドレスが提供されませんでした。別のアカウントを使うか、メールアドレスで登録してください。',
   email_in_use: 'このメールアドレスのアカウントはすでに存在します。先にパスワードでログインしてください。',
+  invalid_token: 'このリンクは有効期限が切れているか、すでに使用されています。新しいリンクを請求してください。',
+  password_reset_disabled: 'ここではパスワードをリセットできません。',
+  legacy_store_unavailable: '現在アカウントにアクセスできません。数分後にもう一度お試しください。',
   too_many_attempts:
     'ログインの失敗回数が多すぎます。{count}分後にもう一度お試しいただくか、パスワードをリセットしてください。',
   too_many_attempts_one:

@@ -32,6 +32,9 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> =
   social_access_denied: 403,
   social_email_missing: 400,
   email_in_use: 409,
+  invalid_token: 400,
+  password_reset_disabled: 403,
+  legacy_store_unavailable: 503,
   too_many_attempts: 429,
   too_many_requests: 429,
 };

@@ -3,6 +3,7 @@
  * script or style, so it works under the strict Content-Security-Policy it is served with.
  */
 import { directionOf, type SupportedLanguage } from '../../shared/languages.js';
+import { escapeHtml } from '../html.js';
 
 export const LOGIN_VIEWS = ['login', 'signup', 'reset-request', 'reset-confirm', 'set-password'] as const;
 export type LoginPageView = (typeof LOGIN_VIEWS)[number];
@@ -12,12 +13,6 @@ export interface LoginPageOptions {
   view: LoginPageView;
   /** Already checked by `safeReturnTo`. */
   returnTo: string;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 
 export function loginPageHtml({ language, view, returnTo }: LoginPageOptions): string {

@@ -4,11 +4,17 @@
  */
 import { Hono } from 'hono';
 
-import { loginBodySchema, signupBodySchema } from '../../shared/api.js';
+import {
+  loginBodySchema,
+  passwordResetConfirmBodySchema,
+  passwordResetRequestBodySchema,
+  signupBodySchema,
+} from '../../shared/api.js';
 import { toPublicConfig, type ServerConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { methodNotAllowed } from '../middleware/errors.js';
 import { rateLimitPerIp } from '../middleware/rate-limit.js';
+import { ownOrigin } from '../middleware/security.js';
 import { requireJson, validateJson } from '../middleware/validation.js';
 import type { Services } from '../services/index.js';
 import { ServiceError } from '../services/service-error.js';
@@ -63,6 +69,36 @@ export function authRoutes(services: Services, config: ServerConfig, sessionCook
       return c.body(null, 204);
     })
     .all('/logout', methodNotAllowed(['POST']))
+
+    .post(
+      '/password-reset',
+      rateLimitPerIp(services.rateLimiter, 'password-reset', rateLimits.passwordReset, rateLimits.enabled),
+      async (_c, next) => {
+        services.passwordReset.assertEnabled();
+        await next();
+      },
+      requireJson,
+      validateJson(passwordResetRequestBodySchema),
+      (c) => {
+        // Answered before anything is looked up: the answer is the same for every address.
+        services.passwordReset.request(c.req.valid('json').email, ownOrigin(c, config.publicUrl));
+        return c.body(null, 202);
+      },
+    )
+    .all('/password-reset', methodNotAllowed(['POST']))
+
+    .post(
+      '/password-reset/confirm',
+      rateLimitPerIp(services.rateLimiter, 'password-reset', rateLimits.passwordReset, rateLimits.enabled),
+      requireJson,
+      validateJson(passwordResetConfirmBodySchema),
+      async (c) => {
+        const { token, password } = c.req.valid('json');
+        await services.passwordReset.confirm(token, password);
+        return c.body(null, 204);
+      },
+    )
+    .all('/password-reset/confirm', methodNotAllowed(['POST']))
 
     .get('/session', async (c) => {
       const token = sessionCookie.read(c);

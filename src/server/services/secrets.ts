@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 
 import type { Database } from '../store/schema.js';
-import { getOrCreateSecret } from '../store/secrets-repository.js';
+import { getOrCreateSetting } from '../store/settings-repository.js';
 import { isoTime, type Clock } from './clock.js';
 
 /**
@@ -20,7 +20,7 @@ export class ServerSecrets {
 
   /** 256 bits for sealing cookies. */
   cookieKey(): Promise<Buffer> {
-    this.cookieKeyLoading ??= getOrCreateSecret(
+    this.cookieKeyLoading ??= getOrCreateSetting(
       this.db,
       'cookie-key',
       () => randomBytes(32).toString('base64url'),

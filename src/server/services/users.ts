@@ -1,14 +1,13 @@
 /**
- * Accounts with a password: sign-up under the configured policies, and login by email or username.
+ * Accounts: sign-up under the configured policies; login by email or username, against local
+ * hashes (ours or imported ones) or through the legacy identity store; social logins.
  */
-import { randomBytes } from 'node:crypto';
-
 import type { Kysely } from 'kysely';
 
 import type { PasswordPolicy, SignupBody, User, UsernamePolicy } from '../../shared/api.js';
 import type { SocialProviderSettings } from '../config.js';
 import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
-import { findCredential, insertCredential, replacePasswordHash } from '../store/credentials-repository.js';
+import { findCredential, insertCredential } from '../store/credentials-repository.js';
 import { isUniqueViolation } from '../store/errors.js';
 import {
   findIdentitiesOfUser,
@@ -29,20 +28,13 @@ import {
 } from '../store/users-repository.js';
 import type { BruteForceGuard } from './abuse.js';
 import { isoTime, type Clock } from './clock.js';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import type { CredentialService } from './credentials.js';
+import type { LegacyProfile, LegacyStore } from './legacy-store.js';
+import { hashedCredential, needsRehash, verifyAgainstDummy, verifyStoredPassword } from './passwords.js';
 import { ServiceError } from './service-error.js';
 import type { ClientMeta } from './sessions.js';
 import type { SocialProfile } from './social-providers.js';
-
-/**
- * Database users get Auth0's id shape, `auth0|` and 24 hex digits, so that applications migrating
- * from Auth0 keep the user ids they store as foreign keys, and new ids look like old ones.
- */
-const DATABASE_PROVIDER = 'auth0';
-
-function newUserId(): string {
-  return `${DATABASE_PROVIDER}|${randomBytes(12).toString('hex')}`;
-}
+import { DATABASE_PROVIDER, newUserId, newUserRow, toPublicUser } from './user-records.js';
 
 export interface UserPolicies {
   signup: { enabled: boolean };
@@ -55,6 +47,8 @@ export class UserService {
     private readonly db: Kysely<Database>,
     private readonly policies: UserPolicies,
     private readonly bruteForce: BruteForceGuard,
+    private readonly credentials: CredentialService,
+    private readonly legacy: LegacyStore | undefined,
     private readonly clock: Clock,
   ) {}
 
@@ -63,7 +57,8 @@ export class UserService {
   }
 
   assertSignupOpen(): void {
-    if (!this.policies.signup.enabled) {
+    // In proxy mode the legacy store owns every account's password: nothing local can make one.
+    if (!this.policies.signup.enabled || this.legacy?.mode === 'proxy') {
       throw new ServiceError('signup_disabled', 'Sign-up is turned off on this server.');
     }
   }
@@ -73,7 +68,13 @@ export class UserService {
     this.assertSignupOpen();
     const { email, name } = body;
     const username = this.acceptableUsername(body.username);
-    const passwordCheck = await evaluatePassword(body.password, this.policies.password, { email, username, name });
+    // A new account has no earlier passwords: the history rule holds by definition.
+    const passwordCheck = await evaluatePassword(body.password, this.policies.password, {
+      email,
+      username,
+      name,
+      reusesRecentPassword: false,
+    });
     if (!passwordCheck.ok) {
       throw new ServiceError('invalid_password', 'The password does not meet the password policy.', {
         rules: passwordCheck.rules,
@@ -82,28 +83,22 @@ export class UserService {
     // Checked before hashing so that a duplicate costs no hash; the unique indexes still decide
     // when two sign-ups race.
     await this.assertAvailable(email, username);
+    await this.assertUnknownToLegacyStore(email, username);
 
-    const passwordHash = await hashPassword(body.password);
+    const credential = await hashedCredential(body.password);
     const now = isoTime(this.clock);
-    const user: UserRow = {
+    const user = newUserRow({
       id: newUserId(),
       email,
-      email_verified: 0,
+      origin: 'signup',
+      created_at: now,
       username: username ?? null,
       name: name ?? null,
-      picture: null,
-      blocked: 0,
-      password_reset_required: 0,
-      created_at: now,
-      updated_at: now,
-      last_login: null,
-      last_ip: null,
-      logins_count: 0,
-    };
+    });
     try {
       await this.db.transaction().execute(async (trx) => {
         await insertUser(trx, user);
-        await insertCredential(trx, { user_id: user.id, password_hash: passwordHash, created_at: now, updated_at: now });
+        await insertCredential(trx, { user_id: user.id, ...credential, created_at: now, updated_at: now });
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -116,18 +111,24 @@ export class UserService {
 
   /**
    * Checks an identifier (email, or username where usernames are on) and password. Every failure,
-   * known user or not, costs one argon2 verification and answers the same `invalid_credentials`.
-   * Blocked and must-reset accounts are only revealed to someone who knows the password.
+   * known user or not, costs one argon2 verification (or the legacy store's check) and answers the
+   * same `invalid_credentials`. Blocked and must-reset accounts are only revealed to someone who
+   * knows the password, except accounts imported without any password, which must reset.
    */
   async logIn(identifier: string, password: string, client: ClientMeta): Promise<UserRow> {
     const attemptKey = this.bruteForce.keyFor(identifier, client.ip);
     await this.bruteForce.assertNotBlocked(attemptKey);
+    if (this.legacy?.mode === 'proxy') return this.logInThroughLegacyStore(this.legacy, identifier, password, client, attemptKey);
 
     const user = await this.findByIdentifier(identifier);
+    if (!user && this.legacy?.mode === 'migrate') {
+      return this.logInThroughLegacyStore(this.legacy, identifier, password, client, attemptKey);
+    }
     const credential = user ? await findCredential(this.db, user.id) : undefined;
-    const valid = credential
-      ? await verifyPassword(credential.password_hash, password)
-      : await verifyAgainstDummy(password);
+    const valid = credential ? await verifyStoredPassword(credential, password) : await verifyAgainstDummy(password);
+    if (user && !credential && user.password_reset_required) {
+      throw new ServiceError('password_reset_required', 'This account must choose a password before logging in.');
+    }
     if (!user || !credential || !valid) {
       await this.bruteForce.recordFailure(attemptKey);
       throw new ServiceError('invalid_credentials', 'Wrong email, username or password.');
@@ -138,10 +139,73 @@ export class UserService {
     if (user.password_reset_required) {
       throw new ServiceError('password_reset_required', 'This account must choose a new password before logging in.');
     }
-    if (needsRehash(credential.password_hash)) {
-      await replacePasswordHash(this.db, user.id, await hashPassword(password), isoTime(this.clock));
-    }
+    // An imported hash, or one made with weaker parameters, is replaced now that we know the password.
+    if (needsRehash(credential)) await this.credentials.upgradeHash(user.id, password);
     return this.recordLogin(user.id, client);
+  }
+
+  /**
+   * The legacy store checks the password. In `migrate` mode the account then moves here with the
+   * password hashed by argon2id, and later logins are local; in `proxy` mode the store stays the
+   * authority and only the profile is copied.
+   */
+  private async logInThroughLegacyStore(
+    legacy: LegacyStore,
+    identifier: string,
+    password: string,
+    client: ClientMeta,
+    attemptKey: string,
+  ): Promise<UserRow> {
+    const profile = await legacy.login(identifier.trim(), password);
+    if (!profile) {
+      await this.bruteForce.recordFailure(attemptKey);
+      throw new ServiceError('invalid_credentials', 'Wrong email, username or password.');
+    }
+    await this.bruteForce.clear(attemptKey);
+    const user = await this.adoptLegacyProfile(profile, legacy.mode === 'migrate' ? password : undefined);
+    if (user.blocked) throw new ServiceError('user_blocked', 'This account is blocked.');
+    return this.recordLogin(user.id, client);
+  }
+
+  /**
+   * The local account of a legacy store's user: created (with the password, when given) the first
+   * time, kept in step with the store's profile afterwards. The legacy id is kept: `auth0|<id>`.
+   */
+  async adoptLegacyProfile(profile: LegacyProfile, password?: string): Promise<UserRow> {
+    const id = `${DATABASE_PROVIDER}|${profile.user_id}`;
+    const now = isoTime(this.clock);
+    const fields = {
+      email: profile.email,
+      email_verified: profile.email_verified ? 1 : 0,
+      username: profile.username === undefined ? null : normalizeUsername(profile.username),
+      name: profile.name ?? null,
+      given_name: profile.given_name ?? null,
+      family_name: profile.family_name ?? null,
+      nickname: profile.nickname ?? null,
+      picture: profile.picture ?? null,
+      app_metadata: JSON.stringify(profile.app_metadata ?? {}),
+      user_metadata: JSON.stringify(profile.user_metadata ?? {}),
+    };
+    const existing = await findUserById(this.db, id);
+    if (existing) {
+      await updateUserProfile(this.db, id, { ...fields, updated_at: now });
+      return { ...existing, ...fields, updated_at: now };
+    }
+    const credential = password === undefined ? undefined : await hashedCredential(password);
+    const user = newUserRow({ id, origin: 'legacy', created_at: now, ...fields });
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await insertUser(trx, user);
+        if (credential) await insertCredential(trx, { user_id: id, ...credential, created_at: now, updated_at: now });
+      });
+      return user;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Two first logins of the same person raced, or the email belongs to another local account.
+      const winner = await findUserById(this.db, id);
+      if (winner) return winner;
+      throw new ServiceError('email_in_use', 'Another account here already uses this email address.');
+    }
   }
 
   /**
@@ -190,21 +254,15 @@ export class UserService {
       return this.insertIdentityOrFindWinner({ ...identity, user_id: existing.id });
     }
 
-    const user: UserRow = {
+    const user = newUserRow({
       id: `${provider.id}|${profile.providerUserId}`,
       email,
+      origin: 'social',
+      created_at: now,
       email_verified: profile.emailVerified ? 1 : 0,
-      username: null,
       name: profile.name ?? null,
       picture: profile.picture ?? null,
-      blocked: 0,
-      password_reset_required: 0,
-      created_at: now,
-      updated_at: now,
-      last_login: null,
-      last_ip: null,
-      logins_count: 0,
-    };
+    });
     try {
       await this.db.transaction().execute(async (trx) => {
         await insertUser(trx, user);
@@ -296,6 +354,17 @@ export class UserService {
     return normalizeUsername(username ?? '');
   }
 
+  /** In `migrate` mode, an account that has not moved yet exists all the same. */
+  private async assertUnknownToLegacyStore(email: string, username: string | undefined): Promise<void> {
+    if (this.legacy?.mode !== 'migrate') return;
+    if (await this.legacy.findUser(email)) {
+      throw new ServiceError('user_exists', 'A user with this email already exists.', { field: 'email' });
+    }
+    if (username !== undefined && (await this.legacy.findUser(username))) {
+      throw new ServiceError('user_exists', 'A user with this username already exists.', { field: 'username' });
+    }
+  }
+
   private async assertAvailable(email: string, username: string | undefined): Promise<void> {
     if (await findUserByEmail(this.db, email)) {
       throw new ServiceError('user_exists', 'A user with this email already exists.', { field: 'email' });
@@ -304,31 +373,4 @@ export class UserService {
       throw new ServiceError('user_exists', 'A user with this username already exists.', { field: 'username' });
     }
   }
-}
-
-/**
- * The user as the public API shows it (design §3); absent values are left out. A password is the
- * `auth0` identity, as in Auth0; social identities follow, oldest first.
- */
-export function toPublicUser(row: UserRow, hasPassword: boolean, socialIdentities: readonly IdentityRow[]): User {
-  const passwordIdentity = {
-    provider: DATABASE_PROVIDER,
-    user_id: row.id.startsWith(`${DATABASE_PROVIDER}|`) ? row.id.slice(DATABASE_PROVIDER.length + 1) : row.id,
-  };
-  return {
-    user_id: row.id,
-    email: row.email,
-    email_verified: row.email_verified === 1,
-    ...(row.username === null ? {} : { username: row.username }),
-    ...(row.name === null ? {} : { name: row.name }),
-    ...(row.picture === null ? {} : { picture: row.picture }),
-    identities: [
-      ...(hasPassword ? [passwordIdentity] : []),
-      ...socialIdentities.map((identity) => ({ provider: identity.provider, user_id: identity.provider_user_id })),
-    ],
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    ...(row.last_login === null ? {} : { last_login: row.last_login }),
-    logins_count: Number(row.logins_count),
-  };
 }

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
-import type { CredentialsTable, Database } from './schema.js';
+import type { CredentialsTable, Database, HashFormat } from './schema.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 
@@ -12,15 +14,66 @@ export function findCredential(db: Kysely<Database>, userId: string): Promise<Cr
   return db.selectFrom('credentials').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }
 
-export async function replacePasswordHash(
+export function findCredentialsOf(db: Kysely<Database>, userIds: readonly string[]): Promise<CredentialRow[]> {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('credentials').selectAll().where('user_id', 'in', userIds).execute();
+}
+
+/** Sets a user's password hash, creating the credential row if the user had none. */
+export async function putCredential(
   db: Kysely<Database>,
   userId: string,
-  passwordHash: string,
+  hash: { password_hash: string; hash_format: HashFormat },
   at: string,
 ): Promise<void> {
   await db
-    .updateTable('credentials')
-    .set({ password_hash: passwordHash, updated_at: at })
-    .where('user_id', '=', userId)
+    .insertInto('credentials')
+    .values({ user_id: userId, ...hash, created_at: at, updated_at: at })
+    .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ ...hash, updated_at: at }))
     .execute();
+}
+
+export async function deleteCredential(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.deleteFrom('credentials').where('user_id', '=', userId).execute();
+}
+
+export async function addToPasswordHistory(db: Kysely<Database>, credential: CredentialRow, at: string): Promise<void> {
+  await db
+    .insertInto('password_history')
+    .values({
+      id: randomBytes(12).toString('hex'),
+      user_id: credential.user_id,
+      password_hash: credential.password_hash,
+      hash_format: credential.hash_format,
+      created_at: at,
+    })
+    .execute();
+}
+
+/** The user's earlier hashes, newest first. */
+export function recentPasswordHistory(
+  db: Kysely<Database>,
+  userId: string,
+  limit: number,
+): Promise<{ password_hash: string; hash_format: HashFormat }[]> {
+  return db
+    .selectFrom('password_history')
+    .select(['password_hash', 'hash_format'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Keeps only the newest `keep` history entries of a user. */
+export async function trimPasswordHistory(db: Kysely<Database>, userId: string, keep: number): Promise<void> {
+  const kept = db
+    .selectFrom('password_history')
+    .select('id')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(keep);
+  await db.deleteFrom('password_history').where('user_id', '=', userId).where('id', 'not in', kept).execute();
 }

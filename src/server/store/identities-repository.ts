@@ -21,6 +21,11 @@ export function findIdentitiesOfUser(db: Kysely<Database>, userId: string): Prom
   return db.selectFrom('identities').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
 }
 
+export function findIdentitiesOfUsers(db: Kysely<Database>, userIds: readonly string[]): Promise<IdentityRow[]> {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('identities').selectAll().where('user_id', 'in', userIds).orderBy('created_at').execute();
+}
+
 export async function insertIdentity(db: Kysely<Database>, identity: Insertable<IdentitiesTable>): Promise<void> {
   await db.insertInto('identities').values(identity).execute();
 }

@@ -20,14 +20,101 @@ export interface UsersTable {
   last_login: string | null;
   last_ip: string | null;
   logins_count: number;
+  given_name: string | null;
+  family_name: string | null;
+  nickname: string | null;
+  /** JSON object: what the application keeps about the user (users cannot change it). */
+  app_metadata: string;
+  /** JSON object: what the user may keep about themself. */
+  user_metadata: string;
+  /** How the account came to be (see `USER_ORIGINS`). */
+  origin: UserOrigin;
+  /** The import job that created the account, if one did. */
+  import_job_id: string | null;
 }
+
+export const USER_ORIGINS = ['signup', 'social', 'import', 'legacy', 'management'] as const;
+export type UserOrigin = (typeof USER_ORIGINS)[number];
+
+/**
+ * `argon2id`: `password_hash` is this server's own argon2id PHC string. `imported`: it is an
+ * imported hash as JSON (`ImportedHash`), verified in its own algorithm and replaced by an
+ * argon2id hash at the next successful login.
+ */
+export type HashFormat = 'argon2id' | 'imported';
 
 /** Password hashes live apart from the user row: social-only users have none. */
 export interface CredentialsTable {
   user_id: string;
   password_hash: string;
+  hash_format: HashFormat;
   created_at: string;
   updated_at: string;
+}
+
+/** Earlier password hashes of a user, for the `history` rule. */
+export interface PasswordHistoryTable {
+  id: string;
+  user_id: string;
+  password_hash: string;
+  hash_format: HashFormat;
+  created_at: string;
+}
+
+/** One-time password reset tokens, by their SHA-256: the token itself is only in the mail. */
+export interface PasswordResetTokensTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** Mails written here when no SMTP server is configured (development). */
+export interface OutboxTable {
+  id: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  created_at: string;
+}
+
+export type JobType = 'users_import' | 'users_export';
+export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+export interface JobsTable {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  connection_id: string;
+  /** JSON: the job's options (upsert; export format, fields, hashes). */
+  options: string;
+  /** The uploaded file (imports) or the written file (exports). */
+  file_path: string | null;
+  /** Rows read and settled (imported, updated or reported): where a resumed job picks up. */
+  rows_done: number;
+  inserted: number;
+  updated: number;
+  failed: number;
+  total: number;
+  /** Why the job failed as a whole. */
+  failure: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  /** Last sign of life of the server running it (epoch ms). */
+  heartbeat_at: number | null;
+}
+
+/** One rejected row of an import job, in Auth0's error report shape. */
+export interface JobErrorsTable {
+  job_id: string;
+  row_index: number;
+  /** JSON: the row as given, without password hashes. */
+  user: string;
+  /** JSON: `[{code, message, path}]`. */
+  errors: string;
 }
 
 export interface SessionsTable {
@@ -73,7 +160,7 @@ export interface UsedSocialFlowsTable {
   expires_at: number;
 }
 
-export interface ServerSecretsTable {
+export interface ServerSettingsTable {
   name: string;
   value: string;
   created_at: string;
@@ -87,5 +174,10 @@ export interface Database {
   login_failures: LoginFailuresTable;
   identities: IdentitiesTable;
   used_social_flows: UsedSocialFlowsTable;
-  server_secrets: ServerSecretsTable;
+  server_settings: ServerSettingsTable;
+  password_history: PasswordHistoryTable;
+  password_reset_tokens: PasswordResetTokensTable;
+  outbox: OutboxTable;
+  jobs: JobsTable;
+  job_errors: JobErrorsTable;
 }

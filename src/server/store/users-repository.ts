@@ -1,6 +1,6 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 
-import type { Database, UsersTable } from './schema.js';
+import type { Database, UserOrigin, UsersTable } from './schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -40,4 +40,97 @@ export async function updateUserProfile(
   changes: Pick<Updateable<UsersTable>, 'email' | 'email_verified' | 'name' | 'picture' | 'updated_at'>,
 ): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function setPasswordResetRequired(db: Kysely<Database>, id: string, required: boolean, at: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_reset_required: required ? 1 : 0, updated_at: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function updateUser(db: Kysely<Database>, id: string, changes: Updateable<UsersTable>): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteUser(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+export type SearchableText = 'email' | 'username' | 'name' | 'given_name' | 'family_name' | 'nickname' | 'id';
+
+export type SearchTerm =
+  | { kind: 'text'; field: SearchableText | 'any'; match: 'exact' | 'prefix' | 'contains'; value: string }
+  | { kind: 'flag'; field: 'blocked' | 'email_verified'; value: boolean };
+
+export const SORTABLE_COLUMNS = ['created_at', 'updated_at', 'last_login', 'email', 'username', 'name', 'logins_count'] as const;
+export type SortableColumn = (typeof SORTABLE_COLUMNS)[number];
+
+/** LIKE treats % and _ as wildcards; what a user searches for is taken literally. */
+function likePattern(value: string, match: 'prefix' | 'contains'): string {
+  const literal = value.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`);
+  return match === 'prefix' ? `${literal}%` : `%${literal}%`;
+}
+
+function termCondition(eb: ExpressionBuilder<Database, 'users'>, term: SearchTerm) {
+  if (term.kind === 'flag') return eb(term.field, '=', term.value ? 1 : 0);
+  const columns: SearchableText[] = term.field === 'any' ? ['email', 'username', 'name'] : [term.field];
+  return eb.or(
+    columns.map((column) =>
+      term.match === 'exact'
+        ? eb(sql`lower(${sql.ref(column)})`, '=', term.value.toLowerCase())
+        : eb(sql`lower(${sql.ref(column)})`, 'like', sql`${likePattern(term.value, term.match)} ESCAPE '\\'`),
+    ),
+  );
+}
+
+export interface UserSearch {
+  terms: readonly SearchTerm[];
+  sort: { column: SortableColumn; direction: 'asc' | 'desc' };
+  offset: number;
+  limit: number;
+}
+
+export function searchUsers(db: Kysely<Database>, search: UserSearch): Promise<UserRow[]> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.and(search.terms.map((term) => termCondition(eb, term))))
+    .orderBy(search.sort.column, search.sort.direction)
+    .orderBy('id', 'asc')
+    .offset(search.offset)
+    .limit(search.limit)
+    .execute();
+}
+
+export async function countUsers(db: Kysely<Database>, terms: readonly SearchTerm[]): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where((eb) => eb.and(terms.map((term) => termCondition(eb, term))))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function countUsersByOrigin(db: Kysely<Database>): Promise<Partial<Record<UserOrigin, number>>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['origin', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('origin')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.origin, Number(row.count)]));
+}
+
+/** Which of these users have a password. */
+export async function usersWithPasswords(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('credentials').select('user_id').where('user_id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.user_id));
+}
+
+/** The next page of users in id order, for walking the whole table in bounded memory. */
+export function usersAfter(db: Kysely<Database>, afterId: string, limit: number): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
 }

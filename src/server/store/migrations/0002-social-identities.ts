@@ -22,9 +22,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('used_social_flows_expires_at').on('used_social_flows').column('expires_at').execute();
 
-  // Keys the server makes for itself once (the cookie key), shared by every server on the database.
+  // Values the server makes for itself once (the cookie key, the connection id), shared by every
+  // server on the database.
   await db.schema
-    .createTable('server_secrets')
+    .createTable('server_settings')
     .addColumn('name', 'varchar(64)', (column) => column.primaryKey())
     .addColumn('value', 'varchar(255)', (column) => column.notNull())
     .addColumn('created_at', 'varchar(32)', (column) => column.notNull())
@@ -32,7 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['server_secrets', 'used_social_flows', 'identities']) {
+  for (const table of ['server_settings', 'used_social_flows', 'identities']) {
     await db.schema.dropTable(table).execute();
   }
 }

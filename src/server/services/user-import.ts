@@ -1,0 +1,303 @@
+/**
+ * Bulk import of users in Auth0's user-import format, row by row from a streamed file. Each
+ * batch of rows is one transaction together with the job's progress and error report, so a crash
+ * leaves every row either fully imported (and counted) or not started: a resumed job starts at
+ * the first row that was not committed, and no user is ever half written.
+ */
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import { z } from 'zod';
+
+import { emailSchema, NAME_LENGTH_LIMIT } from '../../shared/api.js';
+import { checkUsername, normalizeUsername, resolveUsernamePolicy } from '../../shared/policy/index.js';
+import { putCredential } from '../store/credentials-repository.js';
+import { insertJobErrors, updateJob, type JobRow } from '../store/jobs-repository.js';
+import type { Database, JobErrorsTable, UsersTable } from '../store/schema.js';
+import { findUserByEmail, findUserById, findUserByUsername, insertUser, updateUser } from '../store/users-repository.js';
+import { isoTime, type Clock } from './clock.js';
+import { bcryptHashSchema, customPasswordHashSchema, type ImportedHash } from './imported-hashes.js';
+import { importedCredential } from './passwords.js';
+import { readUserFile } from './user-file-reader.js';
+import { DATABASE_PROVIDER, newUserId, newUserRow } from './user-records.js';
+
+/** Rows per transaction: large enough to amortise the commit, small enough to lose little on a crash. */
+export const IMPORT_BATCH_SIZE = 500;
+const METADATA_LIMIT_BYTES = 64 * 1024;
+
+const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= METADATA_LIMIT_BYTES, {
+    message: `must be at most ${METADATA_LIMIT_BYTES} bytes of JSON`,
+  });
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** One row of Auth0's user-import file: these fields and no others. */
+export const importRowSchema = z
+  .strictObject({
+    email: emailSchema,
+    email_verified: z.boolean().optional(),
+    user_id: z.string().min(1).max(200).regex(/^[^|\s]+$/, 'must not contain "|" or spaces').optional(),
+    username: z.string().min(1).max(128).optional(),
+    given_name: text(150).optional(),
+    family_name: text(150).optional(),
+    name: text(NAME_LENGTH_LIMIT).optional(),
+    nickname: text(300).optional(),
+    picture: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    blocked: z.boolean().optional(),
+    app_metadata: metadataSchema.optional(),
+    user_metadata: metadataSchema.optional(),
+    password_hash: bcryptHashSchema.optional(),
+    custom_password_hash: customPasswordHashSchema.optional(),
+  })
+  .refine((row) => row.password_hash === undefined || row.custom_password_hash === undefined, {
+    message: 'give password_hash or custom_password_hash, not both',
+    path: ['custom_password_hash'],
+  });
+export type ImportRow = z.infer<typeof importRowSchema>;
+
+export interface RowError {
+  code: string;
+  message: string;
+  path: string;
+}
+
+/** Auth0 reports rows with its JSON-schema validator's codes; zod's issues map onto them. */
+function rowErrors(issues: readonly z.core.$ZodIssue[], value: unknown): RowError[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        code: 'OBJECT_ADDITIONAL_PROPERTIES',
+        message: `Unknown field "${key}"`,
+        path: [path, key].filter(Boolean).join('.'),
+      }));
+    }
+    const given = issue.path.reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+      value,
+    );
+    const code = (() => {
+      switch (issue.code) {
+        case 'invalid_type':
+          return given === undefined ? 'OBJECT_MISSING_REQUIRED_PROPERTY' : 'INVALID_TYPE';
+        case 'too_small':
+          return issue.origin === 'string' ? 'MIN_LENGTH' : issue.origin === 'array' ? 'ARRAY_LENGTH_SHORT' : 'MINIMUM';
+        case 'too_big':
+          return issue.origin === 'string' ? 'MAX_LENGTH' : issue.origin === 'array' ? 'ARRAY_LENGTH_LONG' : 'MAXIMUM';
+        case 'invalid_format':
+          return issue.format === 'regex' ? 'PATTERN' : 'FORMAT';
+        case 'invalid_value':
+          return 'ENUM_MISMATCH';
+        case 'invalid_union':
+          return 'ANY_OF_MISSING';
+        case 'custom': {
+          const importCode: unknown = issue.params?.importCode;
+          return typeof importCode === 'string' ? importCode : 'NOT_PASSED';
+        }
+        default:
+          return 'NOT_PASSED';
+      }
+    })();
+    return [{ code, message: issue.message, path }];
+  });
+}
+
+/** The row as reported back: never with its password hash. */
+function reportable(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const { password_hash: _bcrypt, custom_password_hash: _custom, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
+
+/** Usernames as Auth0 allows them on import: 1 to 128 of the usual characters, never an email. */
+const IMPORT_USERNAME_POLICY = resolveUsernamePolicy({ enabled: true, maxLength: 128 });
+
+interface RowOutcome {
+  result: 'inserted' | 'updated' | 'failed';
+  errors?: RowError[];
+}
+
+export interface ImportProgress {
+  rowsDone: number;
+  inserted: number;
+  updated: number;
+  failed: number;
+}
+
+export class UserImporter {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Imports the rows of `source` from `job.rows_done` on, committing each batch with the job's
+   * counters. `onBatch` hears of the progress after each commit (and may stop the run by throwing).
+   */
+  async run(
+    job: JobRow,
+    source: AsyncIterable<Uint8Array | string>,
+    upsert: boolean,
+    onBatch: (progress: ImportProgress) => void,
+  ): Promise<ImportProgress> {
+    const progress: ImportProgress = { rowsDone: job.rows_done, inserted: job.inserted, updated: job.updated, failed: job.failed };
+    let batch: { index: number; value: unknown }[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      await this.commitBatch(job.id, batch, upsert, progress);
+      batch = [];
+      onBatch({ ...progress });
+    };
+    for await (const row of readUserFile(source, { skip: job.rows_done })) {
+      batch.push(row);
+      if (batch.length >= IMPORT_BATCH_SIZE) await flush();
+    }
+    await flush();
+    return progress;
+  }
+
+  private async commitBatch(
+    jobId: string,
+    rows: readonly { index: number; value: unknown }[],
+    upsert: boolean,
+    progress: ImportProgress,
+  ): Promise<void> {
+    const apply = async (trx: Kysely<Database>, batch: typeof rows, tally: ImportProgress): Promise<void> => {
+      const errors: Insertable<JobErrorsTable>[] = [];
+      for (const row of batch) {
+        const outcome = await this.importRow(trx, jobId, row.value, upsert);
+        tally[outcome.result] += 1;
+        if (outcome.errors) {
+          errors.push({
+            job_id: jobId,
+            row_index: row.index,
+            user: JSON.stringify(reportable(row.value) ?? null),
+            errors: JSON.stringify(outcome.errors),
+          });
+        }
+      }
+      tally.rowsDone = (batch.at(-1)?.index ?? tally.rowsDone - 1) + 1;
+      await insertJobErrors(trx, errors);
+      await updateJob(trx, jobId, {
+        rows_done: tally.rowsDone,
+        inserted: tally.inserted,
+        updated: tally.updated,
+        failed: tally.failed,
+        total: tally.rowsDone,
+        heartbeat_at: this.clock(),
+      });
+    };
+
+    const tally = { ...progress };
+    try {
+      await this.db.transaction().execute((trx) => apply(trx, rows, tally));
+      Object.assign(progress, tally);
+    } catch {
+      // Something the row checks did not foresee failed the batch: redo it row by row, so one
+      // bad row is reported instead of taking the other rows down with it.
+      for (const row of rows) {
+        const single = { ...progress };
+        try {
+          await this.db.transaction().execute((trx) => apply(trx, [row], single));
+          Object.assign(progress, single);
+        } catch (error) {
+          await this.db.transaction().execute(async (trx) => {
+            const failed = { ...progress, failed: progress.failed + 1, rowsDone: row.index + 1 };
+            await insertJobErrors(trx, [
+              {
+                job_id: jobId,
+                row_index: row.index,
+                user: JSON.stringify(reportable(row.value) ?? null),
+                errors: JSON.stringify([{ code: 'NOT_PASSED', message: `The row could not be stored: ${(error as Error).message}`, path: '' }]),
+              },
+            ]);
+            await updateJob(trx, jobId, { rows_done: failed.rowsDone, failed: failed.failed, total: failed.rowsDone });
+            Object.assign(progress, failed);
+          });
+        }
+      }
+    }
+  }
+
+  private async importRow(trx: Kysely<Database>, jobId: string, value: unknown, upsert: boolean): Promise<RowOutcome> {
+    const parsed = importRowSchema.safeParse(value);
+    if (!parsed.success) return { result: 'failed', errors: rowErrors(parsed.error.issues, value) };
+    const row = parsed.data;
+
+    let username: string | undefined;
+    if (row.username !== undefined) {
+      const check = checkUsername(row.username, IMPORT_USERNAME_POLICY);
+      if (!check.ok) {
+        const failing = check.rules.filter((rule) => !rule.ok).map((rule) => rule.id).join(', ');
+        return { result: 'failed', errors: [{ code: 'PATTERN', message: `The username breaks these rules: ${failing}`, path: 'username' }] };
+      }
+      username = normalizeUsername(row.username);
+    }
+
+    const hash: ImportedHash | undefined = row.password_hash
+      ? { kind: 'bcrypt', value: row.password_hash }
+      : row.custom_password_hash
+        ? { kind: 'custom', format: row.custom_password_hash }
+        : undefined;
+    const now = isoTime(this.clock);
+    const existing = await findUserByEmail(trx, row.email);
+    const fail = (code: string, message: string, path: string): RowOutcome => ({ result: 'failed', errors: [{ code, message, path }] });
+
+    if (existing && !upsert) {
+      return existing.import_job_id === jobId
+        ? fail('CONFLICT_EMAIL', `Another row of this file has the email ${row.email}`, 'email')
+        : fail('DUPLICATED_USER', `A user with the email ${row.email} already exists`, 'email');
+    }
+    if (username !== undefined) {
+      const owner = await findUserByUsername(trx, username);
+      if (owner && owner.id !== existing?.id) {
+        return fail('CONFLICT_USERNAME', `The username ${username} belongs to another user`, 'username');
+      }
+    }
+
+    if (existing) {
+      // Upsert: the fields the row gives replace the stored ones; the others stay.
+      const changes: Updateable<UsersTable> = { updated_at: now };
+      if (row.email_verified !== undefined) changes.email_verified = row.email_verified ? 1 : 0;
+      if (username !== undefined) changes.username = username;
+      for (const field of ['given_name', 'family_name', 'name', 'nickname', 'picture'] as const) {
+        if (row[field] !== undefined) changes[field] = row[field];
+      }
+      if (row.blocked !== undefined) changes.blocked = row.blocked ? 1 : 0;
+      if (row.app_metadata) changes.app_metadata = JSON.stringify(row.app_metadata);
+      if (row.user_metadata) changes.user_metadata = JSON.stringify(row.user_metadata);
+      if (hash) changes.password_reset_required = 0;
+      await updateUser(trx, existing.id, changes);
+      if (hash) await putCredential(trx, existing.id, importedCredential(hash), now);
+      return { result: 'updated' };
+    }
+
+    const id = row.user_id === undefined ? newUserId() : `${DATABASE_PROVIDER}|${row.user_id}`;
+    if (row.user_id !== undefined && (await findUserById(trx, id))) {
+      return fail('CONFLICT', `A user with the user_id ${row.user_id} already exists`, 'user_id');
+    }
+    await insertUser(
+      trx,
+      newUserRow({
+        id,
+        email: row.email,
+        origin: 'import',
+        created_at: now,
+        import_job_id: jobId,
+        email_verified: row.email_verified ? 1 : 0,
+        username: username ?? null,
+        given_name: row.given_name ?? null,
+        family_name: row.family_name ?? null,
+        name: row.name ?? null,
+        nickname: row.nickname ?? null,
+        picture: row.picture ?? null,
+        blocked: row.blocked ? 1 : 0,
+        app_metadata: JSON.stringify(row.app_metadata ?? {}),
+        user_metadata: JSON.stringify(row.user_metadata ?? {}),
+        // Imported without a password: the first step is choosing one.
+        password_reset_required: hash ? 0 : 1,
+      }),
+    );
+    if (hash) await putCredential(trx, id, importedCredential(hash), now);
+    return { result: 'inserted' };
+  }
+}

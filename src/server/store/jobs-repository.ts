@@ -1,0 +1,44 @@
+import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+import type { Database, JobErrorsTable, JobsTable } from './schema.js';
+
+export type JobRow = Selectable<JobsTable>;
+
+export async function insertJob(db: Kysely<Database>, job: Insertable<JobsTable>): Promise<void> {
+  await db.insertInto('jobs').values(job).execute();
+}
+
+export function findJob(db: Kysely<Database>, id: string): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateJob(db: Kysely<Database>, id: string, changes: Updateable<JobsTable>): Promise<void> {
+  await db.updateTable('jobs').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * Takes the oldest job that is waiting, or that was being run by a server which stopped
+ * reporting (its heartbeat is older than `staleBefore`), in one statement: two servers can
+ * never take the same job.
+ */
+export async function claimNextJob(db: Kysely<Database>, now: number, staleBefore: number): Promise<JobRow | undefined> {
+  const claimable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'processing'), eb('heartbeat_at', '<', staleBefore)])]);
+  return db
+    .updateTable('jobs')
+    .set({ status: 'processing', heartbeat_at: now })
+    .where('id', '=', (eb) =>
+      eb.selectFrom('jobs').select('id').where((inner) => claimable(inner)).orderBy('created_at').orderBy('id').limit(1),
+    )
+    .where((eb) => claimable(eb))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertJobErrors(db: Kysely<Database>, rows: readonly Insertable<JobErrorsTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('job_errors').values([...rows]).execute();
+}
+
+export function findJobErrors(db: Kysely<Database>, jobId: string): Promise<Selectable<JobErrorsTable>[]> {
+  return db.selectFrom('job_errors').selectAll().where('job_id', '=', jobId).orderBy('row_index').execute();
+}
