@@ -25,7 +25,10 @@ import { exportOptionsSchema } from '../services/user-export.js';
 export const IMPORT_PATH = '/api/v2/jobs/users-imports';
 
 const importFieldsSchema = z.object({
-  connection_id: z.string().min(1).max(64),
+  connection_id: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required: the id from GET /api/v2/connections' : undefined) })
+    .min(1)
+    .max(64),
   upsert: z.enum(['true', 'false']).default('false'),
   external_id: z.string().max(128).optional(),
   /** Accepted as Auth0 takes it; this server sends no completion mail. */
