@@ -47,6 +47,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl?.origin ?? `http://localhost:${port}`;
 
+  if (!config.publicUrl && config.passwordReset.enabled) {
+    logger.warn('PUBLIC_URL is not set: password reset links are mailed only for requests to localhost');
+  }
   services.jobs.start();
   const housekeeping = setInterval(() => {
     runHousekeeping(services).catch((error: unknown) => {

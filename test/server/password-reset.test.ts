@@ -170,6 +170,29 @@ describe('password reset through SMTP', () => {
   });
 });
 
+describe('the link in the mail', () => {
+  it('never takes its host from the request: without PUBLIC_URL only localhost gets a link', async () => {
+    const server = await startTestServer();
+    await server.post('/api/signup', { email: 'victim@example.com', password: STRONG_PASSWORD });
+    const poisoned = await server.request('http://evil.example/api/password-reset', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: JSON.stringify({ email: 'victim@example.com' }),
+    });
+    assert.equal(poisoned.status, 403);
+    assert.match((await errorOf(poisoned)).message, /PUBLIC_URL/);
+    await server.services.passwordReset.idle();
+    assert.equal(await rowCount(server, 'outbox'), 0, 'no mail with a link to evil.example');
+
+    const local = await server.post('/api/password-reset', { email: 'victim@example.com' });
+    assert.equal(local.status, 202);
+    await server.services.passwordReset.idle();
+    const [mail] = await server.db.selectFrom('outbox').selectAll().execute();
+    assert.match(mail?.text ?? '', /http:\/\/localhost\/login\?view=reset-confirm#token=/);
+    await server.close();
+  });
+});
+
 describe('mail without SMTP', () => {
   it('goes to the outbox and the log notes it without the link, and the demo can read it from this machine only', async () => {
     const logger = recordingLogger();

@@ -14,6 +14,19 @@ export function ownOrigin(c: Context, publicUrl: URL | undefined): string {
   return publicUrl?.origin ?? new URL(c.req.url).origin;
 }
 
+const LOOPBACK_HOSTNAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The origin for links that leave by mail. Whoever sends a request chooses its Host header, so
+ * without PUBLIC_URL only a loopback origin (a developer's machine) is trusted: otherwise anyone
+ * could have a victim's reset link point at their own host. Undefined when there is none.
+ */
+export function mailLinkOrigin(c: Context, publicUrl: URL | undefined): string | undefined {
+  if (publicUrl) return publicUrl.origin;
+  const requested = new URL(c.req.url);
+  return LOOPBACK_HOSTNAMES.has(requested.hostname) ? requested.origin : undefined;
+}
+
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const apiResponseHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -14,7 +14,7 @@ import { toPublicConfig, type ServerConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { methodNotAllowed } from '../middleware/errors.js';
 import { rateLimitPerIp } from '../middleware/rate-limit.js';
-import { ownOrigin } from '../middleware/security.js';
+import { mailLinkOrigin } from '../middleware/security.js';
 import { requireJson, validateJson } from '../middleware/validation.js';
 import type { Services } from '../services/index.js';
 import { ServiceError } from '../services/service-error.js';
@@ -80,8 +80,12 @@ export function authRoutes(services: Services, config: ServerConfig, sessionCook
       requireJson,
       validateJson(passwordResetRequestBodySchema),
       (c) => {
+        const linkOrigin = mailLinkOrigin(c, config.publicUrl);
+        if (!linkOrigin) {
+          throw new ServiceError('password_reset_disabled', 'Password reset needs PUBLIC_URL: a mailed link never takes its host from the request.');
+        }
         // Answered before anything is looked up: the answer is the same for every address.
-        services.passwordReset.request(c.req.valid('json').email, ownOrigin(c, config.publicUrl));
+        services.passwordReset.request(c.req.valid('json').email, linkOrigin);
         return c.body(null, 202);
       },
     )
