@@ -43,8 +43,10 @@ export class ApiClient {
     }
   }
 
-  async signup(body: SignupBody): Promise<User> {
-    return userOf(await this.call('POST', 'signup', body));
+  /** The new user, or null when the server keeps quiet about whether the email was new (202). */
+  async signup(body: SignupBody): Promise<User | null> {
+    const payload = await this.call('POST', 'signup', body);
+    return payload === undefined ? null : userOf(payload);
   }
 
   async login(body: LoginBody): Promise<User> {
@@ -85,7 +87,8 @@ export class ApiClient {
     } catch {
       throw new ApiError('network_error', 'The server cannot be reached.', 0);
     }
-    if (response.status === 204) return undefined;
+    // 202: accepted, and deliberately nothing more to say (password reset, quiet sign-up).
+    if (response.status === 204 || response.status === 202) return undefined;
     const payload: unknown = await response.json().catch(() => undefined);
     if (response.ok) return payload;
 

@@ -299,6 +299,13 @@ export class ProvisionLock extends LitElement {
       case 'signup': {
         this.announce('signingUp', 'info');
         const user = await client.signup({ email, password, ...(username ? { username } : {}) });
+        if (!user) {
+          // The server does not tell whether the email was new; the mail it sent does.
+          this.values = { ...EMPTY_VALUES, identifier: email };
+          this.go('login', 'field');
+          this.announce('signupCheckEmail', 'success', { email });
+          return;
+        }
         // The server starts a session after sign-up only when configured to; ask which it did.
         const session = await client.session().catch(() => null);
         if (session) {

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { ServerConfig } from './config.js';
 import type { AppEnv } from './env.js';
 import { silentLogger, type Logger } from './logger.js';
-import { resolveClientIp, socketPeerAddress, type ClientIpResolver } from './middleware/client-ip.js';
+import { forwardedClientAddress, resolveClientIp, type ClientIpResolver } from './middleware/client-ip.js';
 import { createErrorHandler, handleNotFound } from './middleware/errors.js';
 import { logRequests } from './middleware/request-log.js';
 import { apiResponseHeaders, corsForAllowedOrigins, requireTrustedOrigin } from './middleware/security.js';
@@ -53,7 +53,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   );
 
   const app = new Hono<AppEnv>();
-  app.use(resolveClientIp(deps.clientIp ?? socketPeerAddress));
+  app.use(resolveClientIp(deps.clientIp ?? forwardedClientAddress(config.trustProxy)));
   app.use(logRequests(logger));
   app.use('/api/*', apiResponseHeaders);
   app.use('/api/*', corsForAllowedOrigins(config.allowedOrigins));

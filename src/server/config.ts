@@ -114,6 +114,11 @@ export const configFileSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** Start a session right after a successful sign-up. */
       loginAfterSignup: z.boolean().default(true),
+      /**
+       * `false`: sign-up answers 202 alike for new and taken emails and tells the owner by mail,
+       * so it cannot be used to find out who has an account (no session after sign-up then).
+       */
+      revealExisting: z.boolean().default(true),
     })
     .prefault({}),
   username: z.optional(usernamePolicyInputSchema),
@@ -178,6 +183,11 @@ export const configFileSchema = z.strictObject({
     .prefault({}),
   /** Serve the demo page at `/` (turn off in production: `/` then leads to the login page). */
   demo: z.boolean().default(true),
+  /**
+   * How many reverse proxies in front of the server to believe: the client's address is taken
+   * that many hops back along X-Forwarded-For. 0 (default): the TCP peer, and the header is ignored.
+   */
+  trustProxy: z.int().min(0).max(10).default(0),
   /** Other origins allowed to call the API with credentials (CORS) and to be `return_to` targets. */
   allowedOrigins: z.array(originSchema).default([]),
   session: z
@@ -211,7 +221,7 @@ export interface ServerConfig {
   adminToken: string | undefined;
   /** The server's public base URL; `https:` turns on Secure `__Host-` cookies. */
   publicUrl: URL | undefined;
-  signup: { enabled: boolean; loginAfterSignup: boolean };
+  signup: { enabled: boolean; loginAfterSignup: boolean; revealExisting: boolean };
   username: UsernamePolicy;
   password: PasswordPolicy;
   bruteForce: { enabled: boolean; maxAttempts: number; blockMinutes: number };
@@ -230,6 +240,7 @@ export interface ServerConfig {
   imports: { maxFileBytes: number; directory: string };
   social: SocialProviderSettings[];
   allowedOrigins: string[];
+  trustProxy: number;
   demo: boolean;
   session: { ttlHours: number; idleHours: number };
 }
@@ -358,6 +369,7 @@ export function resolveConfig(
       directory: file.data.imports.directory ?? defaultFilesDirectory(DATABASE_URL),
     },
     allowedOrigins: file.data.allowedOrigins,
+    trustProxy: file.data.trustProxy,
     demo: file.data.demo,
     session: file.data.session,
   };

@@ -63,7 +63,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close: async () => {
       clearInterval(housekeeping);
       await services.jobs.stop();
-      await services.passwordReset.idle();
+      await services.background.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     },

@@ -124,6 +124,7 @@ const ar: LanguageTable = {
   loggedInAs: 'تم تسجيل الدخول باسم {email}.',
   accountCreated: 'حسابك جاهز.',
   accountCreatedLogIn: 'حسابك جاهز. سجّل الدخول للمتابعة.',
+  signupCheckEmail: 'أرسلنا رسالة إلى {email}. ستجد فيها طريقة تسجيل الدخول.',
   resetSent: 'إذا كان هناك حساب مرتبط بالعنوان {email}، فسيصلك قريبًا رابط لاختيار كلمة مرور جديدة.',
   passwordSaved: 'تم حفظ كلمة المرور الجديدة. سجّل الدخول باستخدامها.',
   loggedOut: 'تم تسجيل خروجك.',

@@ -100,6 +100,7 @@ const de: LanguageTable = {
   loggedInAs: 'Angemeldet als {email}.',
   accountCreated: 'Ihr Konto ist eingerichtet.',
   accountCreatedLogIn: 'Ihr Konto ist eingerichtet. Melden Sie sich an, um fortzufahren.',
+  signupCheckEmail: 'Wir haben eine E-Mail an {email} gesendet. Darin steht, wie Sie sich anmelden.',
   resetSent:
     'Falls ein Konto für {email} existiert, erhalten Sie in Kürze einen Link zum Festlegen eines neuen Passworts.',
   passwordSaved: 'Ihr neues Passwort wurde gespeichert. Melden Sie sich damit an.',

@@ -106,6 +106,7 @@ export const en = {
   loggedInAs: 'Logged in as {email}.',
   accountCreated: 'Your account is ready.',
   accountCreatedLogIn: 'Your account is ready. Log in to continue.',
+  signupCheckEmail: 'We sent a mail to {email}. It tells you how to log in.',
   resetSent: 'If an account exists for {email}, a link to choose a new password is on its way.',
   passwordSaved: 'Your new password is saved. Log in with it.',
   loggedOut: 'You are logged out.',

@@ -99,6 +99,7 @@ const es: LanguageTable = {
   loggedInAs: 'Sesión iniciada como {email}.',
   accountCreated: 'Tu cuenta está lista.',
   accountCreatedLogIn: 'Tu cuenta está lista. Inicia sesión para continuar.',
+  signupCheckEmail: 'Enviamos un correo a {email}. Allí te explicamos cómo iniciar sesión.',
   resetSent: 'Si existe una cuenta para {email}, recibirás en breve un enlace para elegir una contraseña nueva.',
   passwordSaved: 'Tu contraseña nueva se ha guardado. Inicia sesión con ella.',
   loggedOut: 'Has cerrado sesión.',

@@ -100,6 +100,7 @@ const fr: LanguageTable = {
   loggedInAs: 'Connecté en tant que {email}.',
   accountCreated: 'Votre compte est prêt.',
   accountCreatedLogIn: 'Votre compte est prêt. Connectez-vous pour continuer.',
+  signupCheckEmail: 'Nous avons envoyé un e-mail à {email}. Il vous indique comment vous connecter.',
   resetSent: 'Si un compte existe pour {email}, un lien pour choisir un nouveau mot de passe vous a été envoyé.',
   passwordSaved: 'Votre nouveau mot de passe est enregistré. Connectez-vous avec celui-ci.',
   loggedOut: 'Vous êtes déconnecté.',

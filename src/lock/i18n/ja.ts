@@ -96,6 +96,7 @@ const ja: LanguageTable = {
   loggedInAs: '{email} としてログインしています。',
   accountCreated: 'アカウントの準備ができました。',
   accountCreatedLogIn: 'アカウントの準備ができました。続行するにはログインしてください。',
+  signupCheckEmail: '{email} にメールを送信しました。ログイン方法はメールをご確認ください。',
   resetSent: '{email} のアカウントが存在する場合は、新しいパスワードを設定するためのリンクを送信しました。',
   passwordSaved: '新しいパスワードを保存しました。新しいパスワードでログインしてください。',
   loggedOut: 'ログアウトしました。',

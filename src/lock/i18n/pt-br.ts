@@ -99,6 +99,7 @@ const ptBR: LanguageTable = {
   loggedInAs: 'Você entrou como {email}.',
   accountCreated: 'Sua conta está pronta.',
   accountCreatedLogIn: 'Sua conta está pronta. Entre para continuar.',
+  signupCheckEmail: 'Enviamos um e-mail para {email}. Ele explica como entrar.',
   resetSent: 'Se houver uma conta para {email}, você receberá em breve um link para escolher uma nova senha.',
   passwordSaved: 'Sua nova senha foi salva. Use-a para entrar.',
   loggedOut: 'Você saiu da sua conta.',

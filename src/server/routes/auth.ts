@@ -38,6 +38,11 @@ export function authRoutes(services: Services, config: ServerConfig, sessionCook
       requireJson,
       validateJson(signupBodySchema),
       async (c) => {
+        if (!config.signup.revealExisting) {
+          // The same answer for a new and a taken email; the mail tells the owner which it was.
+          await services.users.signUpWithoutRevealing(c.req.valid('json'));
+          return c.body(null, 202);
+        }
         let user = await services.users.signUp(c.req.valid('json'));
         if (config.signup.loginAfterSignup) {
           await startBrowserSession(c, services.sessions, sessionCookie, user.id);

@@ -35,6 +35,8 @@ const importFieldsSchema = z.object({
   send_completion_email: z.enum(['true', 'false']).optional(),
 });
 
+const blockQuerySchema = z.object({ identifier: z.string().trim().min(1).max(320) });
+
 const exportBodySchema = z.intersection(exportOptionsSchema, z.object({ connection_id: z.string().min(1).max(64).optional() }));
 
 /** Query parameters are validated like bodies: failures are `invalid_body` with the field named. */
@@ -124,6 +126,18 @@ export function managementRoutes(services: Services, config: ServerConfig): Hono
       return c.body(null, 204);
     })
     .all('/users/:id', methodNotAllowed(['GET', 'PATCH', 'DELETE']))
+    .get('/user-blocks', validateQuery(blockQuerySchema), async (c) => c.json(await admin.blocksOf(c.req.valid('query'))))
+    .delete('/user-blocks', validateQuery(blockQuerySchema), async (c) => {
+      await admin.unblock(c.req.valid('query'));
+      return c.body(null, 204);
+    })
+    .all('/user-blocks', methodNotAllowed(['GET', 'DELETE']))
+    .get('/user-blocks/:id', async (c) => c.json(await admin.blocksOf({ id: c.req.param('id') })))
+    .delete('/user-blocks/:id', async (c) => {
+      await admin.unblock({ id: c.req.param('id') });
+      return c.body(null, 204);
+    })
+    .all('/user-blocks/:id', methodNotAllowed(['GET', 'DELETE']))
     .get('/users-by-email', validateQuery(z.object({ email: z.string().min(1).max(254) })), async (c) =>
       c.json(await admin.getByEmail(c.req.valid('query').email)),
     )

@@ -9,10 +9,13 @@ import type { Kysely } from 'kysely';
 import type { TokenBucketSettings } from '../config.js';
 import {
   clearLoginFailures,
+  clearLoginFailuresOfUser,
   deleteFullBuckets,
   deleteStaleLoginFailures,
+  findBlocksOfUser,
+  countLoginAttempt,
+  uncountLoginAttempt,
   findLoginFailures,
-  recordLoginFailure,
   takeBucketToken,
 } from '../store/counters-repository.js';
 import type { Database } from '../store/schema.js';
@@ -72,6 +75,14 @@ export class BruteForceGuard {
     private readonly clock: Clock,
   ) {}
 
+  get maxAttempts(): number {
+    return this.settings.maxAttempts;
+  }
+
+  get blockMilliseconds(): number {
+    return this.settings.blockMinutes * 60_000;
+  }
+
   /**
    * The counter key for a login identifier from one IP address. Hashed: people type passwords
    * into the identifier field, and those must not sit in the database in clear.
@@ -80,33 +91,55 @@ export class BruteForceGuard {
     return createHash('sha256').update(`${identifier.trim().toLowerCase()}\u0000${ip}`).digest('hex');
   }
 
-  async assertNotBlocked(key: string): Promise<void> {
-    if (!this.settings.enabled) return;
-    const row = await findLoginFailures(this.db, key);
-    if (row?.blocked_until == null) return;
+  /**
+   * Counts a login attempt of `key` before its password is checked: refused with
+   * `too_many_attempts` while the pair is blocked or when racing attempts have used up the
+   * allowance. Otherwise says whether a failure of this attempt is the one that starts a block
+   * (the moment to tell the account's owner, once). A success must call `clear`.
+   */
+  async beginAttempt(key: string, attempt: { userId: string | undefined; ip: string }): Promise<{ failureStartsBlock: boolean }> {
+    if (!this.settings.enabled) return { failureStartsBlock: false };
     const now = this.clock();
-    const blockedUntil = Number(row.blocked_until);
-    if (blockedUntil <= now) {
-      // The block is over: the pair starts again with a clean count.
-      await clearLoginFailures(this.db, key);
-      return;
-    }
-    throw new ServiceError(
-      'too_many_attempts',
-      'Too many failed logins for this account from your address. Try again later or reset your password.',
-      {},
-      Math.ceil((blockedUntil - now) / 1000),
+    const previous = await findLoginFailures(this.db, key);
+    // A block that is over leaves nothing behind: the pair starts again with a clean count.
+    if (previous?.blocked_until != null && Number(previous.blocked_until) <= now) await clearLoginFailures(this.db, key);
+    const row = await countLoginAttempt(
+      this.db,
+      key,
+      { now, userId: attempt.userId ?? null, ip: attempt.ip },
+      this.settings.maxAttempts,
+      now + this.blockMilliseconds,
     );
+    if (row.failures > this.settings.maxAttempts) {
+      const blockedUntil = Number(row.blocked_until ?? now + this.blockMilliseconds);
+      throw new ServiceError(
+        'too_many_attempts',
+        'Too many failed logins for this account from your address. Try again later or reset your password.',
+        {},
+        Math.max(1, Math.ceil((blockedUntil - now) / 1000)),
+      );
+    }
+    return { failureStartsBlock: row.failures === this.settings.maxAttempts };
   }
 
-  async recordFailure(key: string): Promise<void> {
-    if (!this.settings.enabled) return;
-    const now = this.clock();
-    await recordLoginFailure(this.db, key, now, this.settings.maxAttempts, now + this.settings.blockMinutes * 60_000);
+  /** Takes back an attempt that never reached a verdict (the legacy store was unavailable). */
+  async withdrawAttempt(key: string): Promise<void> {
+    if (this.settings.enabled) await uncountLoginAttempt(this.db, key, this.settings.maxAttempts);
   }
 
   clear(key: string): Promise<void> {
     return clearLoginFailures(this.db, key);
+  }
+
+  /** Lifts every block on an account (an administrator's unblock, or a new password). */
+  clearUser(userId: string): Promise<void> {
+    return clearLoginFailuresOfUser(this.db, userId);
+  }
+
+  /** The addresses an account is blocked from right now, and until when (epoch ms). */
+  async blocksOf(userId: string): Promise<{ ip: string; blockedUntil: number }[]> {
+    const rows = await findBlocksOfUser(this.db, userId, this.clock());
+    return rows.map((row) => ({ ip: row.ip ?? '', blockedUntil: Number(row.blocked_until) }));
   }
 
   deleteStale(): Promise<void> {

@@ -6,7 +6,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { z } from 'zod';
 
 import { emailSchema, NAME_LENGTH_LIMIT, PASSWORD_FIELD_LIMIT, type PasswordPolicy, type UsernamePolicy } from '../../shared/api.js';
-import { checkUsername, evaluatePassword, normalizeUsername } from '../../shared/policy/index.js';
+import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
 import { insertCredential } from '../store/credentials-repository.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { findIdentitiesOfUsers } from '../store/identities-repository.js';
@@ -26,6 +26,7 @@ import {
   type SortableColumn,
   type UserRow,
 } from '../store/users-repository.js';
+import type { BruteForceGuard } from './abuse.js';
 import { isoTime, type Clock } from './clock.js';
 import type { DatabaseConnection } from './connection.js';
 import type { CredentialService } from './credentials.js';
@@ -133,8 +134,36 @@ export class AdminUserService {
     private readonly connection: DatabaseConnection,
     private readonly credentials: CredentialService,
     private readonly sessions: SessionService,
+    private readonly bruteForce: BruteForceGuard,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Auth0's `user-blocks`: the addresses that brute-force protection blocks this account's logins
+   * from. `identifier` is an email or a username, as Auth0 takes it.
+   */
+  async blocksOf(target: { id: string } | { identifier: string }): Promise<{ blocked_for: { identifier: string; ip: string; connection: string }[] }> {
+    const user = await this.blockTarget(target);
+    const blocks = await this.bruteForce.blocksOf(user.id);
+    return {
+      blocked_for: blocks.map((block) => ({ identifier: user.email, ip: block.ip, connection: this.connection.name })),
+    };
+  }
+
+  async unblock(target: { id: string } | { identifier: string }): Promise<void> {
+    const user = await this.blockTarget(target);
+    await this.bruteForce.clearUser(user.id);
+  }
+
+  private async blockTarget(target: { id: string } | { identifier: string }): Promise<UserRow> {
+    if ('id' in target) return this.existing(target.id);
+    const identifier = target.identifier.trim();
+    const user = looksLikeEmail(identifier)
+      ? await findUserByEmail(this.db, identifier.toLowerCase())
+      : await findUserByUsername(this.db, normalizeUsername(identifier));
+    if (!user) throw new ServiceError('not_found', 'There is no user with this identifier.');
+    return user;
+  }
 
   async list(query: ListUsersQuery): Promise<UserPage | Partial<ManagementUser>[]> {
     await this.connection.assertIsThis({ connection: query.connection });
@@ -242,8 +271,10 @@ export class AdminUserService {
       if (isUniqueViolation(error)) throw new ServiceError('user_exists', 'Another user has this email or username.');
       throw error;
     }
-    // A new password or a block ends every session the account had.
+    // A new password or a block ends every session the account had; a new password also lifts
+    // brute-force blocks, as a reset does.
     if (body.password !== undefined || body.blocked === true) await this.sessions.revokeAllOf(id);
+    if (body.password !== undefined) await this.bruteForce.clearUser(id);
     return this.get(id);
   }
 

@@ -5,12 +5,14 @@ import type { Logger } from '../logger.js';
 import type { Database } from '../store/schema.js';
 import { BruteForceGuard, RateLimiter } from './abuse.js';
 import { AdminUserService } from './admin-users.js';
+import { BackgroundTasks } from './background.js';
 import type { Clock } from './clock.js';
 import { DatabaseConnection } from './connection.js';
 import { CredentialService } from './credentials.js';
 import { JobService } from './jobs.js';
 import { LegacyStore } from './legacy-store.js';
 import { MailService } from './mail.js';
+import { SecurityNotices } from './notices.js';
 import { PasswordResetService } from './password-reset.js';
 import { ServerSecrets } from './secrets.js';
 import { SessionService } from './sessions.js';
@@ -33,6 +35,8 @@ export interface Services {
   connection: DatabaseConnection;
   admin: AdminUserService;
   jobs: JobService;
+  /** Mails and other work that runs after the answer. */
+  background: BackgroundTasks;
 }
 
 export function createServices(db: Kysely<Database>, config: ServerConfig, clock: Clock, logger: Logger): Services {
@@ -42,13 +46,16 @@ export function createServices(db: Kysely<Database>, config: ServerConfig, clock
   const secrets = new ServerSecrets(db, clock);
   const sessions = new SessionService(db, config.session, clock);
   const mail = new MailService(config.mail, db, clock, logger);
-  const users = new UserService(db, config, bruteForce, credentials, legacy, clock);
+  const background = new BackgroundTasks(logger);
+  const notices = new SecurityNotices(mail, background, config.publicUrl && new URL('/login', config.publicUrl).href);
+  const users = new UserService(db, config, bruteForce, credentials, legacy, notices, clock);
   const connection = new DatabaseConnection(
     db,
     { name: config.connection.name, password: config.password, username: config.username, bruteForce: config.bruteForce.enabled },
     clock,
   );
   return {
+    background,
     users,
     sessions,
     credentials,
@@ -65,12 +72,13 @@ export function createServices(db: Kysely<Database>, config: ServerConfig, clock
       sessions,
       mail,
       legacy,
+      bruteForce,
+      background,
       clock,
-      logger,
     ),
     legacy,
     connection,
-    admin: new AdminUserService(db, config, connection, credentials, sessions, clock),
+    admin: new AdminUserService(db, config, connection, credentials, sessions, bruteForce, clock),
     jobs: new JobService(
       db,
       new UserImporter(db, clock),

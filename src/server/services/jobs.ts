@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +16,16 @@ import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 
 import type { Logger } from '../logger.js';
-import { claimNextJob, findJob, findJobErrors, insertJob, updateJob, type JobRow } from '../store/jobs-repository.js';
+import {
+  claimNextJob,
+  findJob,
+  findJobErrors,
+  findProcessingJobsOnHost,
+  insertJob,
+  requeueJob,
+  updateJob,
+  type JobRow,
+} from '../store/jobs-repository.js';
 import type { Database } from '../store/schema.js';
 import { isoTime, type Clock } from './clock.js';
 import type { DatabaseConnection } from './connection.js';
@@ -49,6 +59,21 @@ interface ExportJobOptions extends ExportOptions {
 }
 
 class StopRequested extends Error {}
+
+/** This process, as job rows name their holder. */
+const THIS_HOST = hostname();
+const THIS_PROCESS = `${THIS_HOST}:${process.pid}`;
+
+/** Whether a process of this host is still running (signal 0 only asks). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** How far a running import is: rows settled, and bytes of the file read (for an estimate). */
 export interface ImportRunProgress {
@@ -179,7 +204,7 @@ export class JobService {
   /** Runs the next job that needs running, to its end; false when there was none. */
   async runNext(): Promise<boolean> {
     const now = this.clock();
-    const job = await claimNextJob(this.db, now, now - JOB_STALE_AFTER_MS);
+    const job = await claimNextJob(this.db, now, now - JOB_STALE_AFTER_MS, THIS_PROCESS);
     if (!job) return false;
     await this.execute(job);
     return true;
@@ -191,11 +216,34 @@ export class JobService {
     }
   }
 
+  /**
+   * Puts back in the queue the jobs that a process of this host held when it died (a crash, a
+   * kill): they resume at once instead of after the heartbeat goes stale. Jobs of other hosts
+   * are left to the heartbeat, since their processes cannot be asked.
+   */
+  async recoverOrphans(): Promise<number> {
+    let recovered = 0;
+    for (const job of await findProcessingJobsOnHost(this.db, THIS_HOST)) {
+      const pid = Number(job.claimed_by?.slice(THIS_HOST.length + 1));
+      if (!Number.isInteger(pid) || pid === process.pid || processIsAlive(pid)) continue;
+      if (await requeueJob(this.db, job.id, job.claimed_by ?? '')) {
+        recovered += 1;
+        this.logger.info('job resumes after its process died', { job: job.id });
+      }
+    }
+    return recovered;
+  }
+
   /** Starts running jobs in the background: at once, on every new job, and every few seconds. */
   start(): void {
     if (this.loop) return;
     this.stopping = false;
     this.loop = (async () => {
+      try {
+        await this.recoverOrphans();
+      } catch (error) {
+        this.logger.error('job recovery failed', { error: error instanceof Error ? error.message : String(error) });
+      }
       while (!this.stopping) {
         try {
           await this.runUntilIdle();
@@ -241,6 +289,7 @@ export class JobService {
       started_at: null,
       completed_at: null,
       heartbeat_at: claimed ? this.clock() : null,
+      claimed_by: claimed ? THIS_PROCESS : null,
     };
     await insertJob(this.db, job);
     if (!claimed) this.wake?.();
@@ -290,7 +339,7 @@ export class JobService {
     } catch (error) {
       if (error instanceof StopRequested) {
         // Shutting down: back to the queue, so the next start resumes it at once.
-        await updateJob(this.db, job.id, { status: 'pending', heartbeat_at: null });
+        await updateJob(this.db, job.id, { status: 'pending', heartbeat_at: null, claimed_by: null });
         return;
       }
       const reason =

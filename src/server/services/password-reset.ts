@@ -10,7 +10,6 @@ import type { Kysely } from 'kysely';
 import type { PasswordPolicy } from '../../shared/api.js';
 import { evaluatePassword } from '../../shared/policy/index.js';
 import { escapeHtml } from '../html.js';
-import type { Logger } from '../logger.js';
 import { findCredential } from '../store/credentials-repository.js';
 import {
   consumeResetToken,
@@ -21,6 +20,8 @@ import {
 import type { Database } from '../store/schema.js';
 import { findUserByEmail, findUserById, setPasswordResetRequired, type UserRow } from '../store/users-repository.js';
 import { isoTime, type Clock } from './clock.js';
+import type { BruteForceGuard } from './abuse.js';
+import type { BackgroundTasks } from './background.js';
 import type { CredentialService } from './credentials.js';
 import type { LegacyStore } from './legacy-store.js';
 import type { MailService } from './mail.js';
@@ -39,8 +40,6 @@ function hashToken(token: string): string {
 }
 
 export class PasswordResetService {
-  private readonly inFlight = new Set<Promise<void>>();
-
   constructor(
     private readonly db: Kysely<Database>,
     private readonly settings: PasswordResetSettings,
@@ -49,8 +48,9 @@ export class PasswordResetService {
     private readonly sessions: SessionService,
     private readonly mail: MailService,
     private readonly legacy: LegacyStore | undefined,
+    private readonly bruteForce: BruteForceGuard,
+    private readonly background: BackgroundTasks,
     private readonly clock: Clock,
-    private readonly logger: Logger,
   ) {}
 
   assertEnabled(): void {
@@ -65,17 +65,12 @@ export class PasswordResetService {
    * the outcome. `linkBase` is the origin the mail's link points to.
    */
   request(email: string, linkBase: string): void {
-    const work = this.sendResetMail(email, linkBase)
-      .catch((error: unknown) => {
-        this.logger.error('password reset mail failed', { error: error instanceof Error ? error.message : String(error) });
-      })
-      .finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
+    this.background.run('password reset mail', () => this.sendResetMail(email, linkBase));
   }
 
   /** Settles when every reset started so far is done (tests, and a clean shutdown, wait on it). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  idle(): Promise<void> {
+    return this.background.idle();
   }
 
   /** Sets the new password of the token's user, under the policy and its history rule. */
@@ -104,6 +99,8 @@ export class PasswordResetService {
     await this.credentials.setPassword(user.id, password);
     await setPasswordResetRequired(this.db, user.id, false, isoTime(this.clock));
     await this.sessions.revokeAllOf(user.id);
+    // Whoever can read the account's mail may log in again at once, even from a blocked address.
+    await this.bruteForce.clearUser(user.id);
   }
 
   deleteSpentTokens(): Promise<void> {

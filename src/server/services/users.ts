@@ -30,6 +30,7 @@ import type { BruteForceGuard } from './abuse.js';
 import { isoTime, type Clock } from './clock.js';
 import type { CredentialService } from './credentials.js';
 import type { LegacyProfile, LegacyStore } from './legacy-store.js';
+import type { SecurityNotices } from './notices.js';
 import { hashedCredential, needsRehash, verifyAgainstDummy, verifyStoredPassword } from './passwords.js';
 import { ServiceError } from './service-error.js';
 import type { ClientMeta } from './sessions.js';
@@ -49,6 +50,7 @@ export class UserService {
     private readonly bruteForce: BruteForceGuard,
     private readonly credentials: CredentialService,
     private readonly legacy: LegacyStore | undefined,
+    private readonly notices: SecurityNotices,
     private readonly clock: Clock,
   ) {}
 
@@ -116,23 +118,35 @@ export class UserService {
    * knows the password, except accounts imported without any password, which must reset.
    */
   async logIn(identifier: string, password: string, client: ClientMeta): Promise<UserRow> {
-    const attemptKey = this.bruteForce.keyFor(identifier, client.ip);
-    await this.bruteForce.assertNotBlocked(attemptKey);
-    if (this.legacy?.mode === 'proxy') return this.logInThroughLegacyStore(this.legacy, identifier, password, client, attemptKey);
-
     const user = await this.findByIdentifier(identifier);
-    if (!user && this.legacy?.mode === 'migrate') {
-      return this.logInThroughLegacyStore(this.legacy, identifier, password, client, attemptKey);
+    const attemptKey = this.bruteForce.keyFor(identifier, client.ip);
+    // Counted before the password is checked, so that racing guesses cannot exceed the allowance.
+    const attempt = await this.bruteForce.beginAttempt(attemptKey, { userId: user?.id, ip: client.ip });
+    const refused = (): ServiceError => {
+      if (attempt.failureStartsBlock && user) {
+        this.notices.accountBlocked(user.email, client.ip, this.bruteForce.maxAttempts, this.clock() + this.bruteForce.blockMilliseconds);
+      }
+      return new ServiceError('invalid_credentials', 'Wrong email, username or password.');
+    };
+    try {
+      if (this.legacy?.mode === 'proxy' || (!user && this.legacy?.mode === 'migrate')) {
+        const profile = await this.legacy.login(identifier.trim(), password);
+        if (!profile) throw refused();
+        await this.bruteForce.clear(attemptKey);
+        return await this.completeLegacyLogin(this.legacy, profile, password, client);
+      }
+    } catch (error) {
+      // The legacy store being down says nothing about the password: that attempt does not count.
+      if (error instanceof ServiceError && error.code === 'legacy_store_unavailable') await this.bruteForce.withdrawAttempt(attemptKey);
+      throw error;
     }
+
     const credential = user ? await findCredential(this.db, user.id) : undefined;
     const valid = credential ? await verifyStoredPassword(credential, password) : await verifyAgainstDummy(password);
     if (user && !credential && user.password_reset_required) {
       throw new ServiceError('password_reset_required', 'This account must choose a password before logging in.');
     }
-    if (!user || !credential || !valid) {
-      await this.bruteForce.recordFailure(attemptKey);
-      throw new ServiceError('invalid_credentials', 'Wrong email, username or password.');
-    }
+    if (!user || !credential || !valid) throw refused();
     await this.bruteForce.clear(attemptKey);
 
     if (user.blocked) throw new ServiceError('user_blocked', 'This account is blocked.');
@@ -145,23 +159,27 @@ export class UserService {
   }
 
   /**
-   * The legacy store checks the password. In `migrate` mode the account then moves here with the
+   * With `signup.revealExisting: false`, sign-up answers the same whether the email had an
+   * account or not: the new account's owner is welcomed by mail, the existing one's is told of the
+   * attempt, and the existing case spends the same argon2 hash a new account costs.
+   */
+  async signUpWithoutRevealing(body: SignupBody): Promise<void> {
+    try {
+      const user = await this.signUp(body);
+      this.notices.accountCreated(user.email);
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === 'user_exists' && error.details.field === 'email')) throw error;
+      await hashedCredential(body.password);
+      this.notices.signupWithExistingEmail(body.email);
+    }
+  }
+
+  /**
+   * The legacy store accepted the password. In `migrate` mode the account now moves here with the
    * password hashed by argon2id, and later logins are local; in `proxy` mode the store stays the
    * authority and only the profile is copied.
    */
-  private async logInThroughLegacyStore(
-    legacy: LegacyStore,
-    identifier: string,
-    password: string,
-    client: ClientMeta,
-    attemptKey: string,
-  ): Promise<UserRow> {
-    const profile = await legacy.login(identifier.trim(), password);
-    if (!profile) {
-      await this.bruteForce.recordFailure(attemptKey);
-      throw new ServiceError('invalid_credentials', 'Wrong email, username or password.');
-    }
-    await this.bruteForce.clear(attemptKey);
+  private async completeLegacyLogin(legacy: LegacyStore, profile: LegacyProfile, password: string, client: ClientMeta): Promise<UserRow> {
     const user = await this.adoptLegacyProfile(profile, legacy.mode === 'migrate' ? password : undefined);
     if (user.blocked) throw new ServiceError('user_blocked', 'This account is blocked.');
     return this.recordLogin(user.id, client);

@@ -54,23 +54,33 @@ export function findLoginFailures(db: Kysely<Database>, key: string): Promise<Lo
   return db.selectFrom('login_failures').selectAll().where('key', '=', key).executeTakeFirst();
 }
 
-/** Counts one more failure and, when it reaches `maxAttempts`, blocks the pair until `blockUntil`. */
-export async function recordLoginFailure(
+/**
+ * Counts a login attempt before its password is checked, in one atomic upsert, and returns the
+ * streak with it: attempts racing each other each get their own number, so no more than
+ * `maxAttempts` of them can ever reach the password check. The attempt that reaches
+ * `maxAttempts` sets the block at once; its success lifts it again (the caller clears the row).
+ */
+export async function countLoginAttempt(
   db: Kysely<Database>,
   key: string,
-  now: number,
+  attempt: { now: number; userId: string | null; ip: string },
   maxAttempts: number,
   blockUntil: number,
 ): Promise<LoginFailureRow> {
-  const row = await db
+  const { now, userId, ip } = attempt;
+  return db
     .insertInto('login_failures')
-    .values({ key, failures: 1, last_failure_at: now, blocked_until: maxAttempts <= 1 ? blockUntil : null })
+    .values({ key, failures: 1, last_failure_at: now, blocked_until: maxAttempts <= 1 ? blockUntil : null, user_id: userId, ip })
     .onConflict((conflict) =>
       conflict.column('key').doUpdateSet((eb) => ({
         failures: eb('login_failures.failures', '+', 1),
         last_failure_at: now,
+        user_id: userId,
+        ip,
         blocked_until: eb
           .case()
+          .when('login_failures.blocked_until', 'is not', null)
+          .then(eb.ref('login_failures.blocked_until'))
           .when('login_failures.failures', '>=', maxAttempts - 1)
           .then(blockUntil)
           .else(null)
@@ -79,11 +89,39 @@ export async function recordLoginFailure(
     )
     .returningAll()
     .executeTakeFirstOrThrow();
-  return row;
+}
+
+/** Takes one attempt back; a block that attempt set goes with it. */
+export async function uncountLoginAttempt(db: Kysely<Database>, key: string, maxAttempts: number): Promise<void> {
+  await db
+    .updateTable('login_failures')
+    .set((eb) => ({
+      failures: eb('failures', '-', 1),
+      blocked_until: eb.case().when('failures', '<=', maxAttempts).then(null).else(eb.ref('blocked_until')).end(),
+    }))
+    .where('key', '=', key)
+    .where('failures', '>', 0)
+    .execute();
 }
 
 export async function clearLoginFailures(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
+}
+
+/** Lifts every block and forgets every failure streak about one account. */
+export async function clearLoginFailuresOfUser(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('user_id', '=', userId).execute();
+}
+
+/** The blocks on one account that are still in force. */
+export function findBlocksOfUser(db: Kysely<Database>, userId: string, now: number): Promise<LoginFailureRow[]> {
+  return db
+    .selectFrom('login_failures')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('blocked_until', '>', now)
+    .orderBy('blocked_until', 'desc')
+    .execute();
 }
 
 /** Forgets failure streaks that ended long ago and blocks that are over. */

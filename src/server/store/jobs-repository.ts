@@ -21,12 +21,17 @@ export async function updateJob(db: Kysely<Database>, id: string, changes: Updat
  * reporting (its heartbeat is older than `staleBefore`), in one statement: two servers can
  * never take the same job.
  */
-export async function claimNextJob(db: Kysely<Database>, now: number, staleBefore: number): Promise<JobRow | undefined> {
+export async function claimNextJob(
+  db: Kysely<Database>,
+  now: number,
+  staleBefore: number,
+  owner: string,
+): Promise<JobRow | undefined> {
   const claimable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
     eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'processing'), eb('heartbeat_at', '<', staleBefore)])]);
   return db
     .updateTable('jobs')
-    .set({ status: 'processing', heartbeat_at: now })
+    .set({ status: 'processing', heartbeat_at: now, claimed_by: owner })
     .where('id', '=', (eb) =>
       eb.selectFrom('jobs').select('id').where((inner) => claimable(inner)).orderBy('created_at').orderBy('id').limit(1),
     )
@@ -41,4 +46,23 @@ export async function insertJobErrors(db: Kysely<Database>, rows: readonly Inser
 
 export function findJobErrors(db: Kysely<Database>, jobId: string): Promise<Selectable<JobErrorsTable>[]> {
   return db.selectFrom('job_errors').selectAll().where('job_id', '=', jobId).orderBy('row_index').execute();
+}
+
+/** Jobs being run by some process on this host, with the process that holds each. */
+export async function findProcessingJobsOnHost(db: Kysely<Database>, host: string): Promise<Pick<JobRow, 'id' | 'claimed_by'>[]> {
+  // Few jobs run at a time; a prefix test here avoids LIKE's escaping, which differs by engine.
+  const running = await db.selectFrom('jobs').select(['id', 'claimed_by']).where('status', '=', 'processing').execute();
+  return running.filter((job) => job.claimed_by?.startsWith(`${host}:`));
+}
+
+/** Puts a job back in the queue, provided the same process still holds it. */
+export async function requeueJob(db: Kysely<Database>, id: string, heldBy: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'pending', heartbeat_at: null, claimed_by: null })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .where('claimed_by', '=', heldBy)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

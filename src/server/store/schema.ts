@@ -105,6 +105,8 @@ export interface JobsTable {
   completed_at: string | null;
   /** Last sign of life of the server running it (epoch ms). */
   heartbeat_at: number | null;
+  /** The process running it, as `host:pid`. */
+  claimed_by: string | null;
 }
 
 /** One rejected row of an import job, in Auth0's error report shape. */
@@ -140,6 +142,9 @@ export interface LoginFailuresTable {
   failures: number;
   last_failure_at: number;
   blocked_until: number | null;
+  /** The account the identifier named, when it named one. */
+  user_id: string | null;
+  ip: string | null;
 }
 
 /** A social identity: which provider account a user logs in with. */
