@@ -215,4 +215,21 @@ describe('sign-up against the server', () => {
     expect(statusText(element)).to.equal('Your account is ready. Log in to continue.');
     expect(input(element, 'identifier').value).to.equal('later@example.com');
   });
+
+  it('says the same for a new and a taken email when the server does not reveal accounts', async () => {
+    const base = await startServer({ signup: { revealExisting: false } }, [{ email: 'taken@example.com', password: STRONG_PASSWORD }]);
+    const announced: string[] = [];
+    for (const email of ['taken@example.com', 'fresh@example.com']) {
+      const element = await mount(html`<provision-lock server=${base} view="signup"></provision-lock>`);
+      await type(element, 'email', email);
+      await type(element, 'password', STRONG_PASSWORD);
+      await submit(element);
+      await waitUntil(() => element.view === 'login');
+      await element.updateComplete;
+      expect(input(element, 'identifier').value).to.equal(email);
+      expect(element.shadowRoot?.querySelector('#email-error')).to.equal(null);
+      announced.push(statusText(element).replace(email, '{email}'));
+    }
+    expect(announced).to.deep.equal(['We sent a mail to {email}. It tells you how to log in.', 'We sent a mail to {email}. It tells you how to log in.']);
+  });
 });
