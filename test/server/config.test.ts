@@ -23,12 +23,13 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, DEFAULT_DATABASE_URL);
     assert.equal(config.adminToken, undefined);
     assert.equal(config.publicUrl, undefined);
-    assert.deepEqual(config.signup, { enabled: true, loginAfterSignup: true });
+    assert.deepEqual(config.signup, { enabled: true, loginAfterSignup: true, revealExisting: true });
     assert.equal(config.password.strength, 'good');
     assert.equal(config.username.enabled, false);
     assert.deepEqual(config.bruteForce, { enabled: true, maxAttempts: 10, blockMinutes: 15 });
     assert.deepEqual(config.session, { ttlHours: 168, idleHours: 72 });
     assert.deepEqual(config.allowedOrigins, []);
+    assert.equal(config.trustProxy, 0, 'X-Forwarded-For is ignored unless proxies are named');
   });
 
   it('reads the environment', () => {
