@@ -6,7 +6,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { z } from 'zod';
 
 import { emailSchema, NAME_LENGTH_LIMIT, PASSWORD_FIELD_LIMIT, type PasswordPolicy, type UsernamePolicy } from '../../shared/api.js';
-import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
+import { checkUsername, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
 import { insertCredential } from '../store/credentials-repository.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { findIdentitiesOfUsers } from '../store/identities-repository.js';
@@ -338,26 +338,14 @@ export class AdminUserService {
     return normalizeUsername(username);
   }
 
-  private async assertPasswordAllowed(
+  private assertPasswordAllowed(
     password: string,
     who: { email: string; username?: string | null | undefined; name?: string | null | undefined },
     existingUserId?: string,
   ): Promise<void> {
-    const policy = this.settings.password;
-    const reused =
-      existingUserId !== undefined && policy.history > 0
-        ? await this.credentials.reusesRecentPassword(existingUserId, password, policy.history)
-        : false;
-    const check = await evaluatePassword(password, policy, {
-      email: who.email,
-      username: who.username ?? undefined,
-      name: who.name ?? undefined,
-      reusesRecentPassword: reused,
-    });
-    if (!check.ok) {
-      throw new ServiceError('invalid_password', 'The password does not meet the password policy.', { rules: check.rules });
-    }
+    return this.credentials.assertAcceptable(password, this.settings.password, { ...who, id: existingUserId });
   }
+
 
   private async assertAvailable(taken: { email?: string; username?: string | undefined; id?: string }): Promise<void> {
     if (taken.id !== undefined && (await findUserById(this.db, taken.id))) {

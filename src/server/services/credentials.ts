@@ -11,9 +11,12 @@ import {
   recentPasswordHistory,
   trimPasswordHistory,
 } from '../store/credentials-repository.js';
+import type { PasswordPolicy } from '../../shared/api.js';
+import { evaluatePassword } from '../../shared/policy/index.js';
 import type { Database } from '../store/schema.js';
 import { isoTime, type Clock } from './clock.js';
 import { hashedCredential, verifyStoredPassword } from './passwords.js';
+import { ServiceError } from './service-error.js';
 
 /** The most the `history` rule can ask for (design §4); older hashes are deleted. */
 export const PASSWORD_HISTORY_KEPT = 24;
@@ -33,6 +36,27 @@ export class CredentialService {
       if (await verifyStoredPassword(stored, password)) return true;
     }
     return false;
+  }
+
+  /**
+   * Refuses a new password that breaks the policy, with every rule and whether it passed. For an
+   * existing user (`who.id`) the history rule reads their earlier passwords; a new one has none.
+   */
+  async assertAcceptable(
+    password: string,
+    policy: PasswordPolicy,
+    who: { id?: string | undefined; email: string; username?: string | null | undefined; name?: string | null | undefined },
+  ): Promise<void> {
+    const reused = who.id !== undefined && (await this.reusesRecentPassword(who.id, password, policy.history));
+    const check = await evaluatePassword(password, policy, {
+      email: who.email,
+      username: who.username ?? undefined,
+      name: who.name ?? undefined,
+      reusesRecentPassword: reused,
+    });
+    if (!check.ok) {
+      throw new ServiceError('invalid_password', 'The password does not meet the password policy.', { rules: check.rules });
+    }
   }
 
   /** Sets a new password; the one it replaces joins the history. */

@@ -8,7 +8,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 
 import type { PasswordPolicy } from '../../shared/api.js';
-import { evaluatePassword } from '../../shared/policy/index.js';
 import { escapeHtml } from '../html.js';
 import { findCredential } from '../store/credentials-repository.js';
 import {
@@ -83,17 +82,7 @@ export class PasswordResetService {
     const user = await findUserById(this.db, row.user_id);
     if (!user) throw invalid;
 
-    const { policy } = this.settings;
-    const reused = policy.history > 0 && (await this.credentials.reusesRecentPassword(user.id, password, policy.history));
-    const check = await evaluatePassword(password, policy, {
-      email: user.email,
-      username: user.username ?? undefined,
-      name: user.name ?? undefined,
-      reusesRecentPassword: reused,
-    });
-    if (!check.ok) {
-      throw new ServiceError('invalid_password', 'The password does not meet the password policy.', { rules: check.rules });
-    }
+    await this.credentials.assertAcceptable(password, this.settings.policy, user);
     // Spent before the password changes, atomically: two requests with one link cannot both pass.
     if (!(await consumeResetToken(this.db, id, now))) throw invalid;
     await this.credentials.setPassword(user.id, password);
