@@ -2,11 +2,13 @@
  * The `provision-lock` command as a user runs it: a real process, a real port, a real file.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+
+import { startServerProcess } from './server-process.js';
 
 const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
 const folder = mkdtempSync(join(tmpdir(), 'provision-lock-cli-'));
@@ -55,19 +57,9 @@ describe('provision-lock command', () => {
 
   it('serve answers on the port it prints, with its SQLite file created on first run', async () => {
     const database = join(folder, 'serve.db');
-    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0'], {
-      env: { ...process.env, PROVISION_LOCK_CONFIG: '', DATABASE_URL: `sqlite:${database}`, PORT: '' },
-    });
+    const server = await startServerProcess({ DATABASE_URL: `sqlite:${database}` });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(output);
-          if (match?.[1]) resolve(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-      });
+      const { url } = server;
       assert.ok(existsSync(database));
       const config = await fetch(`${url}/api/config`);
       assert.equal(config.status, 200);
@@ -79,9 +71,7 @@ describe('provision-lock command', () => {
       assert.equal(signup.status, 201);
       assert.match(signup.headers.get('set-cookie') ?? '', /provision_lock_session=/);
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
     }
   });
 });

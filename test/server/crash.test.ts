@@ -4,7 +4,6 @@
  * interrupted import resumes at once and finishes exactly once.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 
 import { removeTestFolders, rowCount, startTestServer, STRONG_PASSWORD } from './helpers.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 
 const ADMIN_TOKEN = 'a-management-token-for-crash-tests-0000';
 const folder = mkdtempSync(join(tmpdir(), 'provision-lock-crash-'));
@@ -24,39 +24,14 @@ after(() => {
   removeTestFolders();
 });
 
-interface ServerProcess {
-  url: string;
-  child: ChildProcessWithoutNullStreams;
-  /** SIGKILL: no shutdown code runs, as in a power cut or an OOM kill. */
-  crash(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function startServerProcess(database: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'serve', '--port', '0'], {
-    env: { ...process.env, PROVISION_LOCK_CONFIG: configFile, DATABASE_URL: `sqlite:${database}`, ADMIN_TOKEN, PORT: '' },
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-  });
-  const end = async (signal: NodeJS.Signals): Promise<void> => {
-    child.kill(signal);
-    await exited;
-  };
-  return { url, child, crash: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+function startServer(database: string): Promise<ServerProcess> {
+  return startServerProcess({ PROVISION_LOCK_CONFIG: configFile, DATABASE_URL: `sqlite:${database}`, ADMIN_TOKEN });
 }
 
 describe('a server killed during sign-ups', () => {
   it('leaves every confirmed user complete and no user without a password', async () => {
     const database = join(folder, 'signups.db');
-    const server = await startServerProcess(database);
+    const server = await startServer(database);
     const confirmed: string[] = [];
     const attempts = Array.from({ length: 120 }, (_unused, index) => `user${index}@crash.example`).map(async (email) => {
       try {
@@ -96,7 +71,7 @@ describe('a server killed during a bulk import', () => {
     const total = 40_000;
     const file = Array.from({ length: total }, (_unused, index) => JSON.stringify({ email: `row${index}@import.example`, name: `Row ${index}` })).join('\n');
 
-    const first = await startServerProcess(database);
+    const first = await startServer(database);
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const connections = (await (await fetch(`${first.url}/api/v2/connections`, { headers: auth })).json()) as { id: string }[];
     const form = new FormData();
@@ -120,7 +95,7 @@ describe('a server killed during a bulk import', () => {
     assert.equal(progress.status, 'processing', 'killed while the job ran');
     assert.ok(progress.summary.total < total);
 
-    const second = await startServerProcess(database);
+    const second = await startServer(database);
     // No waiting for a stale heartbeat: the new server sees that the old process is gone.
     let resumed = await job(second.url);
     for (let poll = 0; poll < 2000 && resumed.status !== 'completed'; poll += 1) {
