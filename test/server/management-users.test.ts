@@ -138,6 +138,11 @@ describe('management API: users', () => {
     assert.equal(elsewhere.status, 404);
     const extra = await api(server, 'POST', '/users', { connection, email: 'x@example.com', password: STRONG_PASSWORD, role: 'admin' });
     assert.equal((await errorOf(extra)).code, 'invalid_body');
+    // zod's records drop a "__proto__" key: the metadata would be stored other than as sent.
+    const prototypeKey: unknown = JSON.parse('{"__proto__": {"role": "admin"}}');
+    const sneaky = await api(server, 'POST', '/users', { connection, email: 'p@example.com', password: STRONG_PASSWORD, app_metadata: prototypeKey });
+    assert.equal(sneaky.status, 400);
+    assert.deepEqual((await errorOf(sneaky)).issues, [{ path: 'app_metadata.__proto__', message: 'the key "__proto__" is not allowed' }]);
     assert.equal(await rowCount(server, 'users'), 1);
     await server.close();
   });

@@ -221,6 +221,25 @@ describe('POST /api/signup', () => {
         code: 'invalid_body',
       },
       {
+        // SQLite would store the name as U+FFFD: refused rather than changed.
+        name: 'a name holding a lone surrogate',
+        body: `{"email": "a@example.com", "password": "${STRONG_PASSWORD}", "name": "Ada \\ud800"}`,
+        status: 400,
+        code: 'invalid_body',
+      },
+      {
+        name: 'a password holding a lone surrogate',
+        body: `{"email": "a@example.com", "password": "${STRONG_PASSWORD}\\udfff"}`,
+        status: 400,
+        code: 'invalid_body',
+      },
+      {
+        name: 'nesting thousands deep',
+        body: `{"email": "a@example.com", "password": "${STRONG_PASSWORD}", "name": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
+        status: 400,
+        code: 'invalid_body',
+      },
+      {
         name: 'a form post',
         body: 'email=a%40example.com&password=x',
         contentType: 'application/x-www-form-urlencoded',
@@ -260,6 +279,8 @@ describe('POST /api/signup', () => {
       assert.deepEqual(paths, ['', 'email']);
       assert.match(error.message, /email: Invalid email address/);
       assert.match(error.message, /Unrecognized key: "extra"/);
+      const lone = await errorOf(await server.post('/api/signup', { email: 'a@example.com', password: STRONG_PASSWORD, name: 'Ada \ud800' }));
+      assert.deepEqual(lone.issues, [{ path: 'name', message: 'must be well-formed Unicode text (it holds a lone surrogate)' }]);
       await server.close();
     });
   });

@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 
 import type { AppEnv } from '../env.js';
+import { findJsonFlaw, MAX_JSON_DEPTH } from '../services/json-flaws.js';
 import { ServiceError } from '../services/service-error.js';
 
 // The shared schemas are zod/mini, which carries no messages of its own; `invalid_body` details
@@ -45,9 +46,25 @@ export function invalidBody(issues: readonly z.core.$ZodIssue[]): ServiceError {
   return new ServiceError('invalid_body', `The request body is invalid: ${summary}`, { issues: details });
 }
 
-/** `zValidator` for JSON bodies, reporting failures as `invalid_body` with one entry per issue. */
+/**
+ * `zValidator` for JSON bodies, reporting failures as `invalid_body` with one entry per issue,
+ * after refusing what no schema sees (see findJsonFlaw): deep nesting, lone surrogates, `__proto__`.
+ */
 export function validateJson<Schema extends z.core.$ZodType>(schema: Schema) {
-  return zValidator('json', schema, (result) => {
+  const validator = zValidator('json', schema, (result) => {
     if (!result.success) throw invalidBody(result.error.issues);
   });
+  const validateFlawlessBody: typeof validator = async (c, next) => {
+    // Hono keeps the parsed body, so the validator reads it again at no cost. A body that does not
+    // parse is left to the validator, which answers it as before.
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const flaw = findJsonFlaw(body, MAX_JSON_DEPTH);
+    if (flaw) {
+      throw new ServiceError('invalid_body', `The request body is invalid: ${flaw.path || 'body'}: ${flaw.message}`, {
+        issues: [{ path: flaw.path, message: flaw.message }],
+      });
+    }
+    return validator(c, next);
+  };
+  return validateFlawlessBody;
 }

@@ -3,7 +3,7 @@
  * SDK and people's existing migration scripts work unchanged: users, connections, import and
  * export jobs, and migration statistics. Bearer `ADMIN_TOKEN`, rate-limited per token.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 import { zValidator } from '@hono/zod-validator';
@@ -48,7 +48,9 @@ function validateQuery<Schema extends z.ZodType>(schema: Schema) {
 
 /**
  * Reads `multipart/form-data` as a stream: the `users` file goes to disk as it arrives (never
- * whole into memory), the small fields into an object.
+ * whole into memory), the small fields into an object. The first failure ends the reading, even
+ * while the body still streams in (a file over the size limit), and is answered once the file
+ * written so far is gone: a refused upload leaves nothing behind.
  */
 async function readImportUpload(
   c: Context<AppEnv>,
@@ -68,29 +70,59 @@ async function readImportUpload(
       reject(new ServiceError('invalid_body', `The multipart body cannot be read: ${(error as Error).message}`));
       return;
     }
+    const source = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
     const fields: Record<string, string> = {};
     let upload: Promise<string> | undefined;
+    let settled = false;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      // A parser whose file stream was destroyed (the size limit) waits for it forever: stop
+      // feeding it, and drain the rest of the body so that the answer still reaches the client.
+      source.unpipe(parser);
+      source.resume();
+      parser.destroy();
+      // The upload ends with the parser (see 'file'); a file it wrote belongs to no job. When it
+      // fails instead, receiveUpload removes the file itself.
+      const removed = upload?.then((filePath) => services.jobs.discardUpload(filePath)) ?? Promise.resolve();
+      removed.catch(() => undefined).finally(() => reject(error instanceof Error ? error : new Error(String(error))));
+    };
     parser.on('file', (name, stream) => {
-      if (name !== 'users' || upload) {
+      // Busboy reports a body cut short inside a file as an error on the file stream, maybe before
+      // anyone listens, which would crash the process. The parser reports the same error, which
+      // refuses the request; the upload is simply ended, however the file stream stops.
+      stream.on('error', () => undefined);
+      // Busboy may go on to the next part in the same write after reporting an error; once the
+      // request is refused, no upload starts (nobody would wait for it, or remove its file).
+      if (name !== 'users' || upload || settled) {
         stream.resume();
         return;
       }
-      upload = services.jobs.receiveUpload(stream);
-      // Awaited on 'close'; this keeps an early failure from counting as unhandled meanwhile.
-      upload.catch(() => undefined);
+      const file = new PassThrough();
+      stream.on('close', () => {
+        if (!file.writableEnded && !file.destroyed) file.end();
+      });
+      stream.pipe(file);
+      upload = services.jobs.receiveUpload(file);
+      // A file over the limit fails here while its body still streams in: answer at once.
+      upload.catch(fail);
     });
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
-    parser.on('error', (error: Error) => reject(new ServiceError('invalid_body', `The multipart body is malformed: ${error.message}`)));
+    parser.on('error', (error: Error) => fail(new ServiceError('invalid_body', `The multipart body is malformed: ${error.message}`)));
     parser.on('close', () => {
       if (!upload) {
-        reject(new ServiceError('invalid_body', 'The users file is missing: send it in the "users" field.', { path: 'users' }));
+        fail(new ServiceError('invalid_body', 'The users file is missing: send it in the "users" field.', { path: 'users' }));
         return;
       }
-      upload.then((filePath) => resolve({ filePath, fields }), reject);
+      upload.then((filePath) => {
+        if (settled) return;
+        settled = true;
+        resolve({ filePath, fields });
+      }, fail);
     });
-    Readable.fromWeb(body as NodeReadableStream<Uint8Array>).pipe(parser);
+    source.pipe(parser);
   });
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 import type { LegacyStoreSettings } from '../config.js';
 import type { Logger } from '../logger.js';
+import { findJsonFlaw, MAX_JSON_DEPTH } from './json-flaws.js';
 import { ServiceError } from './service-error.js';
 
 const metadataSchema = z.record(z.string(), z.unknown());
@@ -72,8 +73,9 @@ export class LegacyStore {
       await response.body?.cancel();
       throw this.unavailable(path, `status ${response.status}`);
     }
-    const profile = legacyProfileSchema.safeParse(await response.json().catch(() => undefined));
-    if (!profile.success) throw this.unavailable(path, 'a profile that is not valid');
+    const body: unknown = await response.json().catch(() => undefined);
+    const profile = legacyProfileSchema.safeParse(body);
+    if (!profile.success || findJsonFlaw(body, MAX_JSON_DEPTH)) throw this.unavailable(path, 'a profile that is not valid');
     return profile.data;
   }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 
 import { EMAIL_LENGTH_LIMIT, EMAIL_PATTERN } from '../../shared/limits.js';
 import type { SocialKind, SocialProviderSettings } from '../config.js';
+import { isWellFormedText } from './json-flaws.js';
 
 /** A provider's account, as the provider describes it. */
 export interface SocialProfile {
@@ -82,8 +83,9 @@ function validEmail(value: unknown): string | undefined {
   return email.length <= EMAIL_LENGTH_LIMIT && EMAIL_PATTERN.test(email) ? email : undefined;
 }
 
+/** A profile field worth keeping: text that is not blank, and well-formed, so it is stored as sent. */
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  return typeof value === 'string' && value.trim() !== '' && isWellFormedText(value) ? value.trim() : undefined;
 }
 
 /** One configured provider: its openid-client configuration (found once) and its profile reader. */

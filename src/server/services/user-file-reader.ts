@@ -8,6 +8,8 @@ import Assembler from 'stream-json/core/assembler.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { jsonVerifier } from 'stream-json/core/utils/verifier.js';
 
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-flaws.js';
+
 export interface UserFileRow {
   /** 0-based position of the row in the file. */
   index: number;
@@ -33,6 +35,12 @@ export interface ReadUserFileOptions {
    * bytes for plain ASCII, and never more than the row's UTF-8 bytes. Default 1 MiB.
    */
   maxRowBytes?: number;
+  /**
+   * How deep arrays and objects may nest in a row, the row itself being level 1, so that no row
+   * can overflow the stack of code that handles it recursively (JSON.stringify of its metadata).
+   * Default 256.
+   */
+  maxRowDepth?: number;
 }
 
 const DEFAULT_MAX_ROW_BYTES = 1024 * 1024;
@@ -84,17 +92,27 @@ export function readUserFile(
 ): AsyncIterable<UserFileRow> {
   const skip = options.skip ?? 0;
   const maxRowBytes = options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES;
+  const maxRowDepth = options.maxRowDepth ?? MAX_JSON_DEPTH;
   if (!Number.isSafeInteger(skip) || skip < 0) throw new RangeError(`skip must be a whole number ≥ 0, not ${skip}`);
   if (!Number.isSafeInteger(maxRowBytes) || maxRowBytes < 1) {
     throw new RangeError(`maxRowBytes must be a whole number ≥ 1, not ${maxRowBytes}`);
   }
-  return readRows(source, skip, maxRowBytes);
+  if (!Number.isSafeInteger(maxRowDepth) || maxRowDepth < 1) {
+    throw new RangeError(`maxRowDepth must be a whole number ≥ 1, not ${maxRowDepth}`);
+  }
+  return readRows(source, skip, { maxRowBytes, maxRowDepth });
+}
+
+/** The bounds every row is held to. */
+interface RowLimits {
+  maxRowBytes: number;
+  maxRowDepth: number;
 }
 
 async function* readRows(
   source: AsyncIterable<unknown>,
   skip: number,
-  maxRowBytes: number,
+  limits: RowLimits,
 ): AsyncGenerator<UserFileRow, void, undefined> {
   const preamble = new Preamble();
   let reader: RowReader | undefined;
@@ -104,7 +122,7 @@ async function* readRows(
       if (reader === undefined) {
         const start = preamble.skipOver(piece);
         if (start === piece.length) continue;
-        reader = preamble.readerFor(piece[start], skip, maxRowBytes);
+        reader = preamble.readerFor(piece[start], skip, limits);
         piece = piece.subarray(start);
       }
       for (const row of reader.write(piece)) yield row;
@@ -168,9 +186,9 @@ class Preamble {
     return piece.length;
   }
 
-  readerFor(first: number | undefined, skip: number, maxRowBytes: number): RowReader {
-    if (first === 0x5b) return new ArrayReader({ line: this.line, column: this.column, byte: this.bytes }, skip, maxRowBytes);
-    if (first === 0x7b) return new NdjsonReader(this.line, this.bytes, skip, maxRowBytes);
+  readerFor(first: number | undefined, skip: number, limits: RowLimits): RowReader {
+    if (first === 0x5b) return new ArrayReader({ line: this.line, column: this.column, byte: this.bytes }, skip, limits);
+    if (first === 0x7b) return new NdjsonReader(this.line, this.bytes, skip, limits);
     throw this.wrongStartError(first, this.bytes);
   }
 
@@ -218,12 +236,17 @@ class ArrayReader implements RowReader {
   private rowSize = 0;
   private needsComma = false;
 
+  private readonly maxRowBytes: number;
+  private readonly maxRowDepth: number;
+
   constructor(
     private readonly start: FilePosition,
     private readonly skip: number,
-    private readonly maxRowBytes: number,
+    limits: RowLimits,
   ) {
     this.decodedUpTo = start.byte;
+    this.maxRowBytes = limits.maxRowBytes;
+    this.maxRowDepth = limits.maxRowDepth;
   }
 
   *write(bytes: Buffer): Generator<UserFileRow, void, undefined> {
@@ -393,7 +416,9 @@ class ArrayReader implements RowReader {
   private opening(): void {
     this.rowSize += this.needsComma ? 2 : 1;
     this.needsComma = false;
-    this.depth++;
+    if (++this.depth > this.maxRowDepth) {
+      this.fail(`Row ${this.row} of the user file nests deeper than the limit of ${this.maxRowDepth} levels (maxRowDepth).`);
+    }
   }
 
   /** Whether the container that closes is the row itself. */
@@ -434,13 +459,18 @@ class NdjsonReader implements RowReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private row = 0;
+  private readonly maxRowBytes: number;
+  private readonly maxRowDepth: number;
 
   constructor(
     private line: number,
     private lineStart: number,
     private readonly skip: number,
-    private readonly maxRowBytes: number,
-  ) {}
+    limits: RowLimits,
+  ) {
+    this.maxRowBytes = limits.maxRowBytes;
+    this.maxRowDepth = limits.maxRowDepth;
+  }
 
   *write(bytes: Buffer): Generator<UserFileRow, void, undefined> {
     let from = 0;
@@ -479,7 +509,11 @@ class NdjsonReader implements RowReader {
       const index = this.row++;
       // Rows before `skip` were parsed by the run being resumed; counting them is enough.
       if (index < this.skip) return undefined;
-      return { index, value: this.parseLine(bytes.subarray(0, length), index) };
+      const value = this.parseLine(bytes.subarray(0, length), index);
+      if (nestsDeeperThan(value, this.maxRowDepth)) {
+        this.fail(`Row ${index} of the user file (line ${this.line}) nests deeper than the limit of ${this.maxRowDepth} levels (maxRowDepth).`);
+      }
+      return { index, value };
     } finally {
       this.lineStart += bytes.length + 1;
       this.line++;

@@ -15,6 +15,7 @@ import type { Database, JobErrorsTable, UsersTable } from '../store/schema.js';
 import { findUserByEmail, findUserById, findUserByUsername, insertUser, updateUser } from '../store/users-repository.js';
 import { isoTime, type Clock } from './clock.js';
 import { bcryptHashSchema, customPasswordHashSchema, type ImportedHash } from './imported-hashes.js';
+import { findJsonFlaw } from './json-flaws.js';
 import { importedCredential } from './passwords.js';
 import { readUserFile } from './user-file-reader.js';
 import { DATABASE_PROVIDER, newUserId, newUserRow } from './user-records.js';
@@ -219,6 +220,12 @@ export class UserImporter {
   }
 
   private async importRow(trx: Kysely<Database>, jobId: string, value: unknown, upsert: boolean): Promise<RowOutcome> {
+    // The reader has bounded the nesting already; what is left is text and keys no schema sees.
+    const flaw = findJsonFlaw(value, Number.POSITIVE_INFINITY);
+    if (flaw) {
+      const code = flaw.kind === 'ill_formed_text' ? 'FORMAT' : 'NOT_PASSED';
+      return { result: 'failed', errors: [{ code, message: flaw.message, path: flaw.path }] };
+    }
     const parsed = importRowSchema.safeParse(value);
     if (!parsed.success) return { result: 'failed', errors: rowErrors(parsed.error.issues, value) };
     const row = parsed.data;

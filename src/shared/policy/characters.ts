@@ -22,6 +22,15 @@ export function normalize(text: string): string {
 }
 
 /**
+ * The form in which passwords are compared with names and dictionary words: NFC, lowercased, and
+ * with Greek final sigma folded into σ, because lowercasing picks ς or σ by the letter's place in
+ * the word, so "ΟΔΟΣ" alone and inside "ΟΔΟΣ2024" would otherwise lowercase differently.
+ */
+export function foldCase(text: string): string {
+  return normalize(text).toLowerCase().replaceAll('ς', 'σ');
+}
+
+/**
  * Code points, not UTF-16 units: an emoji is one character to the person typing it. A lone
  * surrogate counts as one code point, so this never throws on malformed strings.
  */

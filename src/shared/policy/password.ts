@@ -7,7 +7,7 @@
  * `evaluatePassword` in `strength.ts` gathers it for the server.
  */
 import type { PasswordPolicy, PasswordPolicyInput, PasswordRuleResult } from '../api.js';
-import { codePoints, hasCharacterClass, longestRun, normalize } from './characters.js';
+import { codePoints, foldCase, hasCharacterClass, longestRun, normalize } from './characters.js';
 import { STRENGTH_PRESETS } from './presets.js';
 
 /** Who the password belongs to: feeds `personal_info` and the zxcvbn user inputs. */
@@ -65,8 +65,9 @@ export function personalInfoTokens(info: PersonalInfo): string[] {
   const tokens = new Set<string>();
   const add = (value: string | undefined): void => {
     if (!value) return;
-    const lowered = normalize(value).toLowerCase();
-    for (const candidate of [lowered.replace(/\s+/g, ''), ...lowered.split(/[^\p{L}\p{N}]+/u)]) {
+    const lowered = foldCase(value);
+    // Marks stay with their letters: "कमल" is one word, not three consonants and two vowel signs.
+    for (const candidate of [lowered.replace(/\s+/g, ''), ...lowered.split(/[^\p{L}\p{M}\p{N}]+/u)]) {
       if (codePoints(candidate).length >= MIN_TOKEN_LENGTH) tokens.add(candidate);
     }
   };
@@ -111,7 +112,7 @@ export function checkPassword(password: string, policy: PasswordPolicy, context:
     // Without any detail about the user (a reset form knows only its token) nothing can be
     // compared yet: the rule stays open for the server, which always knows.
     const known = Boolean(context.email || context.username || context.name);
-    const lowered = normalized.toLowerCase();
+    const lowered = foldCase(normalized);
     rules.push({
       id: 'personal_info',
       ok: known ? !personalInfoTokens(context).some((token) => lowered.includes(token)) : null,
@@ -131,8 +132,8 @@ function dictionaryVerdict(
   policy: PasswordPolicy,
   commonPasswords: ReadonlySet<string> | undefined,
 ): boolean | null {
-  const lowered = normalized.toLowerCase();
-  if (policy.dictionary.custom.some((entry) => normalize(entry).toLowerCase() === lowered)) return false;
+  const lowered = foldCase(normalized);
+  if (policy.dictionary.custom.some((entry) => foldCase(entry) === lowered)) return false;
   if (!policy.dictionary.common) return true;
   if (!commonPasswords) return null;
   return !commonPasswords.has(lowered);
