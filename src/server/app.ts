@@ -58,9 +58,11 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('/api/*', apiResponseHeaders);
   app.use('/api/*', corsForAllowedOrigins(config.allowedOrigins));
   app.use('/api/*', requireTrustedOrigin(config.publicUrl, config.allowedOrigins));
-  // User files for imports are streamed to disk under their own, much larger limit.
+  // User files for imports are streamed to disk under their own, much larger limit. Requests
+  // without a body skip the check: reading `body` makes the Node adapter build a full Request,
+  // which costs a GET more than everything else it does.
   const limitBodiesExceptImports: MiddlewareHandler<AppEnv> = (c, next) =>
-    c.req.path === IMPORT_PATH ? next() : limitJsonBody(c, next);
+    c.req.path === IMPORT_PATH || c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitJsonBody(c, next);
   app.use('/api/*', limitBodiesExceptImports);
 
   app.route('/api', authRoutes(services, config, sessionCookie));

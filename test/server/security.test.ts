@@ -96,6 +96,17 @@ describe('CORS', () => {
 
     const stranger = await server.request('/api/config', { headers: { origin: 'https://evil.example' } });
     assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+    const strangerPreflight = await server.request('/api/login', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(strangerPreflight.headers.get('access-control-allow-origin'), null);
+    assert.equal(strangerPreflight.headers.get('access-control-allow-methods'), null);
+
+    // Errors carry the CORS headers too, or the widget on another origin could not read them.
+    const refused = await server.post('/api/login', { identifier: 'nobody@example.com' }, { headers: { origin: 'https://app.example.com' } });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.headers.get('access-control-allow-origin'), 'https://app.example.com');
     await server.close();
   });
 });
@@ -108,6 +119,12 @@ describe('responses', () => {
     assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
     assert.equal(response.headers.get('cache-control'), 'no-store');
+    for (const failed of [await server.request('/api/nothing-here'), await server.post('/api/login', {})]) {
+      assert.ok(failed.status >= 400);
+      assert.equal(failed.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(failed.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+      assert.equal(failed.headers.get('cache-control'), 'no-store');
+    }
     await server.close();
   });
 

@@ -1,0 +1,202 @@
+/**
+ * Server throughput. A login costs one argon2id verification and a sign-up one argon2id hash:
+ * the rest (routing, validation, SQLite, the session) should be noise next to them. So login and
+ * sign-up are measured against the raw argon2id rate at the same concurrency, in this process,
+ * with the server's own parameters (target ≥ 90 % of that bound); `GET /api/config` and
+ * `GET /api/session`, which hash nothing, against a bare Hono "hello" route served the same way
+ * (target ≥ 50 %). The load comes from a worker thread over keep-alive connections on loopback.
+ *
+ * `BENCH_DATABASE_URL=postgres://…` adds the same figures on PostgreSQL.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+
+import { silentLogger } from '../src/server/logger.js';
+import { startServer, type RunningServer } from '../src/server/main.js';
+import { hashPassword, verifyPassword } from '../src/server/services/passwords.js';
+import { runLoad, type LoadOptions, type LoadResult } from './load.js';
+import { quantile, recordSection, type Figure } from './results.js';
+
+const PASSWORD = 'Correct-Horse-Battery-9';
+const LOGIN_USERS = 64;
+const CONCURRENCIES = [1, 8, 64] as const;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
+const WARMUP_MS = 1_000;
+const READ_CONCURRENCY = 32;
+const HASH_TARGET = 0.9;
+const READ_TARGET = 0.5;
+
+/** Argon2id operations per second at `concurrency`, in this process, for DURATION_MS. */
+async function argon2Rate(operation: () => Promise<unknown>, concurrency: number): Promise<number> {
+  const warmUntil = performance.now() + WARMUP_MS;
+  const loop = async (until: number, onDone: () => void): Promise<void> => {
+    while (performance.now() < until) {
+      await operation();
+      if (performance.now() <= until) onDone();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => loop(warmUntil, () => undefined)));
+  let done = 0;
+  const until = performance.now() + DURATION_MS;
+  await Promise.all(Array.from({ length: concurrency }, () => loop(until, () => done++)));
+  return done / (DURATION_MS / 1000);
+}
+
+function latencyNote(result: LoadResult): string {
+  return `p50 ${quantile(result.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(result.latenciesMs, 0.99).toFixed(1)} ms`;
+}
+
+function assertClean(name: string, result: LoadResult): void {
+  if (result.errors > 0) {
+    throw new Error(`${name}: ${result.errors} of ${result.requests} requests failed (${JSON.stringify(result.errorStatuses)})`);
+  }
+}
+
+interface StartedServer {
+  server: RunningServer;
+  cleanup: () => Promise<void>;
+}
+
+async function startBenchServer(databaseUrl: string | undefined): Promise<StartedServer> {
+  const folder = mkdtempSync(join(tmpdir(), 'provision-lock-bench-'));
+  const configPath = join(folder, 'config.json');
+  // Limits would turn a benchmark into a test of the limits: they are measured elsewhere.
+  writeFileSync(configPath, JSON.stringify({ rateLimits: { enabled: false }, bruteForce: { enabled: false } }));
+  const server = await startServer({
+    port: 0,
+    configPath,
+    logger: silentLogger,
+    env: { DATABASE_URL: databaseUrl ?? `sqlite:${join(folder, 'bench.db')}`, NODE_ENV: 'production' },
+  });
+  return {
+    server,
+    cleanup: async () => {
+      await server.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startHelloServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = new Hono().get('/hello', (c) => c.text('hello'));
+  const server = serve({ fetch: app.fetch, port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://localhost:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const json = { 'content-type': 'application/json' };
+
+async function signUpLoginUsers(url: string, prefix: string): Promise<string> {
+  let cookie = '';
+  for (let index = 0; index < LOGIN_USERS; index++) {
+    const response = await fetch(new URL('/api/signup', url), {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: `${prefix}-login-${index}@example.com`, password: PASSWORD }),
+    });
+    if (response.status !== 201) throw new Error(`sign-up for the login users answered ${response.status}`);
+    cookie ||= (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  }
+  return cookie;
+}
+
+async function measureDatabase(label: string, databaseUrl: string | undefined, hello: { url: string }): Promise<Figure[]> {
+  const { server, cleanup } = await startBenchServer(databaseUrl);
+  const figures: Figure[] = [];
+  // Unique per run, so that a PostgreSQL database used twice never meets its own users.
+  const prefix = `b${Date.now().toString(36)}`;
+  try {
+    const cookie = await signUpLoginUsers(server.url, prefix);
+    const storedHash = await hashPassword(PASSWORD);
+    const base = { url: server.url, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
+
+    for (const concurrency of CONCURRENCIES) {
+      const verifyRate = await argon2Rate(() => verifyPassword(storedHash, PASSWORD), concurrency);
+      const login: LoadOptions = {
+        ...base,
+        concurrency,
+        okStatuses: [200],
+        // The identifiers cycle through the users made above.
+        cycle: LOGIN_USERS,
+        request: { method: 'POST', path: '/api/login', headers: json, body: `{"identifier":"${prefix}-login-{n}@example.com","password":"${PASSWORD}"}` },
+      };
+      const loginResult = await runLoad(login);
+      assertClean(`${label} login`, loginResult);
+      figures.push({
+        name: `${label}: login, concurrency ${concurrency}`,
+        value: loginResult.throughput,
+        unit: `logins/s (${latencyNote(loginResult)})`,
+        baseline: { name: 'argon2id verifications', value: verifyRate, unit: '/s' },
+        ratio: loginResult.throughput / verifyRate,
+        ratioMeaning: 'share of the argon2id bound',
+        target: `≥ ${HASH_TARGET}`,
+        met: loginResult.throughput / verifyRate >= HASH_TARGET,
+      });
+
+      const hashRate = await argon2Rate(() => hashPassword(PASSWORD), concurrency);
+      const signupResult = await runLoad({
+        ...base,
+        concurrency,
+        okStatuses: [201],
+        uniqueOffset: concurrency * 1_000_000,
+        request: { method: 'POST', path: '/api/signup', headers: json, body: `{"email":"${prefix}-new-{n}@example.com","password":"${PASSWORD}"}` },
+      });
+      assertClean(`${label} sign-up`, signupResult);
+      figures.push({
+        name: `${label}: sign-up, concurrency ${concurrency}`,
+        value: signupResult.throughput,
+        unit: `sign-ups/s (${latencyNote(signupResult)})`,
+        baseline: { name: 'argon2id hashes', value: hashRate, unit: '/s' },
+        ratio: signupResult.throughput / hashRate,
+        ratioMeaning: 'share of the argon2id bound',
+        target: `≥ ${HASH_TARGET}`,
+        met: signupResult.throughput / hashRate >= HASH_TARGET,
+      });
+    }
+
+    const reads: [string, LoadOptions['request']][] = [
+      ['GET /api/config', { method: 'GET', path: '/api/config' }],
+      ['GET /api/session', { method: 'GET', path: '/api/session', headers: { cookie } }],
+    ];
+    for (const [name, request] of reads) {
+      const helloResult = await runLoad({ ...base, url: hello.url, concurrency: READ_CONCURRENCY, okStatuses: [200], request: { method: 'GET', path: '/hello' } });
+      const result = await runLoad({ ...base, concurrency: READ_CONCURRENCY, okStatuses: [200], request });
+      assertClean(`${label} ${name}`, result);
+      figures.push({
+        name: `${label}: ${name}, concurrency ${READ_CONCURRENCY}`,
+        value: result.throughput,
+        unit: `requests/s (${latencyNote(result)})`,
+        baseline: { name: 'bare Hono "hello"', value: helloResult.throughput, unit: 'requests/s' },
+        ratio: result.throughput / helloResult.throughput,
+        ratioMeaning: 'share of bare Hono',
+        target: `≥ ${READ_TARGET}`,
+        met: result.throughput / helloResult.throughput >= READ_TARGET,
+      });
+    }
+  } finally {
+    await cleanup();
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const hello = await startHelloServer();
+  const figures: Figure[] = [];
+  try {
+    figures.push(...(await measureDatabase('SQLite', undefined, hello)));
+    const postgres = process.env.BENCH_DATABASE_URL;
+    if (postgres) figures.push(...(await measureDatabase('PostgreSQL', postgres, hello)));
+    else process.stdout.write('PostgreSQL figures skipped: set BENCH_DATABASE_URL=postgres://… to measure them too.\n');
+  } finally {
+    await hello.close();
+  }
+  recordSection('server', figures, { durationMs: DURATION_MS, warmupMs: WARMUP_MS, readConcurrency: READ_CONCURRENCY, loginUsers: LOGIN_USERS });
+}
+
+await main();
