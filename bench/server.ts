@@ -8,17 +8,13 @@
  *
  * `BENCH_DATABASE_URL=postgres://…` adds the same figures on PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
-import { silentLogger } from '../src/server/logger.js';
-import { startServer, type RunningServer } from '../src/server/main.js';
 import { hashPassword, verifyPassword } from '../src/server/services/passwords.js';
+import { startBenchServer } from './bench-server.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { quantile, recordSection, type Figure } from './results.js';
 
@@ -57,31 +53,6 @@ function assertClean(name: string, result: LoadResult): void {
   }
 }
 
-interface StartedServer {
-  server: RunningServer;
-  cleanup: () => Promise<void>;
-}
-
-async function startBenchServer(databaseUrl: string | undefined): Promise<StartedServer> {
-  const folder = mkdtempSync(join(tmpdir(), 'provision-lock-bench-'));
-  const configPath = join(folder, 'config.json');
-  // Limits would turn a benchmark into a test of the limits: they are measured elsewhere.
-  writeFileSync(configPath, JSON.stringify({ rateLimits: { enabled: false }, bruteForce: { enabled: false } }));
-  const server = await startServer({
-    port: 0,
-    configPath,
-    logger: silentLogger,
-    env: { DATABASE_URL: databaseUrl ?? `sqlite:${join(folder, 'bench.db')}`, NODE_ENV: 'production' },
-  });
-  return {
-    server,
-    cleanup: async () => {
-      await server.close();
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
 async function startHelloServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const app = new Hono().get('/hello', (c) => c.text('hello'));
   const server = serve({ fetch: app.fetch, port: 0 });
@@ -107,7 +78,7 @@ async function signUpLoginUsers(url: string, prefix: string): Promise<string> {
 }
 
 async function measureDatabase(label: string, databaseUrl: string | undefined, hello: { url: string }): Promise<Figure[]> {
-  const { server, cleanup } = await startBenchServer(databaseUrl);
+  const { server, cleanup } = await startBenchServer({ databaseUrl });
   const figures: Figure[] = [];
   // Unique per run, so that a PostgreSQL database used twice never meets its own users.
   const prefix = `b${Date.now().toString(36)}`;

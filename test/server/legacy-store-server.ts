@@ -32,7 +32,15 @@ function profileOf(user: LegacyUser): Record<string, unknown> {
   return profile;
 }
 
-export async function startLegacyStore(users: LegacyUser[]): Promise<LegacyStoreServer> {
+/**
+ * How the store checks a password against the user's `password` field: plain comparison by
+ * default; a benchmark passes a real hash verification (bcrypt), as a real legacy store does.
+ */
+export type LegacyPasswordCheck = (stored: string, password: string) => Promise<boolean>;
+
+const samePassword: LegacyPasswordCheck = (stored, password) => Promise.resolve(stored === password);
+
+export async function startLegacyStore(users: LegacyUser[], checkPassword: LegacyPasswordCheck = samePassword): Promise<LegacyStoreServer> {
   // One object, read by the handler and changed by the tests.
   const store: LegacyStoreServer = {
     url: '',
@@ -61,7 +69,7 @@ export async function startLegacyStore(users: LegacyUser[]): Promise<LegacyStore
         const { identifier, password } = JSON.parse(body) as { identifier: string; password: string };
         store.calls.push(`POST /login ${identifier}`);
         const user = find(identifier);
-        return user && user.password === password ? reply(200, profileOf(user)) : reply(401, { error: 'invalid' });
+        return user && (await checkPassword(user.password, password)) ? reply(200, profileOf(user)) : reply(401, { error: 'invalid' });
       }
       const lookup = /^\/users\/(.+)$/.exec(url.pathname);
       if (request.method === 'GET' && lookup) {
