@@ -9,10 +9,10 @@ import { z } from 'zod';
 
 import { emailSchema, NAME_LENGTH_LIMIT } from '../../shared/api.js';
 import { checkUsername, normalizeUsername, resolveUsernamePolicy } from '../../shared/policy/index.js';
-import { putCredential } from '../store/credentials-repository.js';
+import { insertCredentials, putCredential } from '../store/credentials-repository.js';
 import { insertJobErrors, updateJob, type JobRow } from '../store/jobs-repository.js';
-import type { Database, JobErrorsTable, UsersTable } from '../store/schema.js';
-import { findUserByEmail, findUserById, findUserByUsername, insertUser, updateUser } from '../store/users-repository.js';
+import type { CredentialsTable, Database, JobErrorsTable, UsersTable } from '../store/schema.js';
+import { findUsersByKeys, insertUsers, updateUser, type UserKeys } from '../store/users-repository.js';
 import { isoTime, type Clock } from './clock.js';
 import { bcryptHashSchema, customPasswordHashSchema, type ImportedHash } from './imported-hashes.js';
 import { findJsonFlaw } from './json-flaws.js';
@@ -128,6 +128,8 @@ export class UserImporter {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    /** Rows per transaction; tests compare other sizes with one row at a time. */
+    private readonly batchSize = IMPORT_BATCH_SIZE,
   ) {}
 
   /**
@@ -150,7 +152,7 @@ export class UserImporter {
     };
     for await (const row of readUserFile(source, { skip: job.rows_done })) {
       batch.push(row);
-      if (batch.length >= IMPORT_BATCH_SIZE) await flush();
+      if (batch.length >= this.batchSize) await flush();
     }
     await flush();
     return progress;
@@ -164,8 +166,9 @@ export class UserImporter {
   ): Promise<void> {
     const apply = async (trx: Kysely<Database>, batch: typeof rows, tally: ImportProgress): Promise<void> => {
       const errors: Insertable<JobErrorsTable>[] = [];
-      for (const row of batch) {
-        const outcome = await this.importRow(trx, jobId, row.value, upsert);
+      const outcomes = await this.importRows(trx, jobId, batch, upsert);
+      batch.forEach((row, position) => {
+        const outcome = outcomes[position] ?? { result: 'failed' };
         tally[outcome.result] += 1;
         if (outcome.errors) {
           errors.push({
@@ -175,7 +178,7 @@ export class UserImporter {
             errors: JSON.stringify(outcome.errors),
           });
         }
-      }
+      });
       tally.rowsDone = (batch.at(-1)?.index ?? tally.rowsDone - 1) + 1;
       await insertJobErrors(trx, errors);
       await updateJob(trx, jobId, {
@@ -219,92 +222,192 @@ export class UserImporter {
     }
   }
 
-  private async importRow(trx: Kysely<Database>, jobId: string, value: unknown, upsert: boolean): Promise<RowOutcome> {
-    // The reader has bounded the nesting already; what is left is text and keys no schema sees.
-    const flaw = findJsonFlaw(value, Number.POSITIVE_INFINITY);
-    if (flaw) {
-      const code = flaw.kind === 'ill_formed_text' ? 'FORMAT' : 'NOT_PASSED';
-      return { result: 'failed', errors: [{ code, message: flaw.message, path: flaw.path }] };
-    }
-    const parsed = importRowSchema.safeParse(value);
-    if (!parsed.success) return { result: 'failed', errors: rowErrors(parsed.error.issues, value) };
-    const row = parsed.data;
-
-    let username: string | undefined;
-    if (row.username !== undefined) {
-      const check = checkUsername(row.username, IMPORT_USERNAME_POLICY);
-      if (!check.ok) {
-        const failing = check.rules.filter((rule) => !rule.ok).map((rule) => rule.id).join(', ');
-        return { result: 'failed', errors: [{ code: 'PATTERN', message: `The username breaks these rules: ${failing}`, path: 'username' }] };
-      }
-      username = normalizeUsername(row.username);
-    }
-
-    const hash: ImportedHash | undefined = row.password_hash
-      ? { kind: 'bcrypt', value: row.password_hash }
-      : row.custom_password_hash
-        ? { kind: 'custom', format: row.custom_password_hash }
-        : undefined;
-    const now = isoTime(this.clock);
-    const existing = await findUserByEmail(trx, row.email);
-    const fail = (code: string, message: string, path: string): RowOutcome => ({ result: 'failed', errors: [{ code, message, path }] });
-
-    if (existing && !upsert) {
-      return existing.import_job_id === jobId
-        ? fail('CONFLICT_EMAIL', `Another row of this file has the email ${row.email}`, 'email')
-        : fail('DUPLICATED_USER', `A user with the email ${row.email} already exists`, 'email');
-    }
-    if (username !== undefined) {
-      const owner = await findUserByUsername(trx, username);
-      if (owner && owner.id !== existing?.id) {
-        return fail('CONFLICT_USERNAME', `The username ${username} belongs to another user`, 'username');
-      }
-    }
-
-    if (existing) {
-      // Upsert: the fields the row gives replace the stored ones; the others stay.
-      const changes: Updateable<UsersTable> = { updated_at: now };
-      if (row.email_verified !== undefined) changes.email_verified = row.email_verified ? 1 : 0;
-      if (username !== undefined) changes.username = username;
-      for (const field of ['given_name', 'family_name', 'name', 'nickname', 'picture'] as const) {
-        if (row[field] !== undefined) changes[field] = row[field];
-      }
-      if (row.blocked !== undefined) changes.blocked = row.blocked ? 1 : 0;
-      if (row.app_metadata) changes.app_metadata = JSON.stringify(row.app_metadata);
-      if (row.user_metadata) changes.user_metadata = JSON.stringify(row.user_metadata);
-      if (hash) changes.password_reset_required = 0;
-      await updateUser(trx, existing.id, changes);
-      if (hash) await putCredential(trx, existing.id, importedCredential(hash), now);
-      return { result: 'updated' };
-    }
-
-    const id = row.user_id === undefined ? newUserId() : `${DATABASE_PROVIDER}|${row.user_id}`;
-    if (row.user_id !== undefined && (await findUserById(trx, id))) {
-      return fail('CONFLICT', `A user with the user_id ${row.user_id} already exists`, 'user_id');
-    }
-    await insertUser(
-      trx,
-      newUserRow({
-        id,
-        email: row.email,
-        origin: 'import',
-        created_at: now,
-        import_job_id: jobId,
-        email_verified: row.email_verified ? 1 : 0,
-        username: username ?? null,
-        given_name: row.given_name ?? null,
-        family_name: row.family_name ?? null,
-        name: row.name ?? null,
-        nickname: row.nickname ?? null,
-        picture: row.picture ?? null,
-        blocked: row.blocked ? 1 : 0,
-        app_metadata: JSON.stringify(row.app_metadata ?? {}),
-        user_metadata: JSON.stringify(row.user_metadata ?? {}),
-        // Imported without a password: the first step is choosing one.
-        password_reset_required: hash ? 0 : 1,
+  /**
+   * Imports a batch inside `trx`, with the same outcome as importing its rows one after another:
+   * the users the rows may collide with are looked up in one query, and each row then sees what
+   * the rows before it did (a user inserted, a username taken or given up). New users are written
+   * with one multi-row insert; an update first writes the inserts before it, so that the database
+   * sees the rows' changes in file order and no unique index trips over a username given up later.
+   */
+  private async importRows(
+    trx: Kysely<Database>,
+    jobId: string,
+    batch: readonly { index: number; value: unknown }[],
+    upsert: boolean,
+  ): Promise<RowOutcome[]> {
+    const checked = batch.map((row) => checkRow(row.value));
+    const valid = checked.filter((check): check is CheckedRow => 'row' in check);
+    const known = new KnownUsers(
+      await findUsersByKeys(trx, {
+        ids: valid.flatMap((check) => (check.id === undefined ? [] : [check.id])),
+        emails: valid.map((check) => check.row.email),
+        usernames: valid.flatMap((check) => (check.username === undefined ? [] : [check.username])),
       }),
     );
-    if (hash) await putCredential(trx, id, importedCredential(hash), now);
-    return { result: 'inserted' };
+    const now = isoTime(this.clock);
+    const newUsers: Insertable<UsersTable>[] = [];
+    const newCredentials: Insertable<CredentialsTable>[] = [];
+    const writeNewUsers = async (): Promise<void> => {
+      await insertUsers(trx, newUsers.splice(0));
+      await insertCredentials(trx, newCredentials.splice(0));
+    };
+    const fail = (code: string, message: string, path: string): RowOutcome => ({ result: 'failed', errors: [{ code, message, path }] });
+
+    const outcomes: RowOutcome[] = [];
+    for (const check of checked) {
+      if (!('row' in check)) {
+        outcomes.push(check);
+        continue;
+      }
+      const { row, username, hash } = check;
+      const existing = known.byEmail(row.email);
+      if (existing && !upsert) {
+        outcomes.push(
+          existing.import_job_id === jobId
+            ? fail('CONFLICT_EMAIL', `Another row of this file has the email ${row.email}`, 'email')
+            : fail('DUPLICATED_USER', `A user with the email ${row.email} already exists`, 'email'),
+        );
+        continue;
+      }
+      if (username !== undefined) {
+        const owner = known.byUsername(username);
+        if (owner && owner.id !== existing?.id) {
+          outcomes.push(fail('CONFLICT_USERNAME', `The username ${username} belongs to another user`, 'username'));
+          continue;
+        }
+      }
+
+      if (existing) {
+        // Upsert: the fields the row gives replace the stored ones; the others stay.
+        const changes: Updateable<UsersTable> = { updated_at: now };
+        if (row.email_verified !== undefined) changes.email_verified = row.email_verified ? 1 : 0;
+        if (username !== undefined) changes.username = username;
+        for (const field of ['given_name', 'family_name', 'name', 'nickname', 'picture'] as const) {
+          if (row[field] !== undefined) changes[field] = row[field];
+        }
+        if (row.blocked !== undefined) changes.blocked = row.blocked ? 1 : 0;
+        if (row.app_metadata) changes.app_metadata = JSON.stringify(row.app_metadata);
+        if (row.user_metadata) changes.user_metadata = JSON.stringify(row.user_metadata);
+        if (hash) changes.password_reset_required = 0;
+        await writeNewUsers();
+        await updateUser(trx, existing.id, changes);
+        if (hash) await putCredential(trx, existing.id, importedCredential(hash), now);
+        if (username !== undefined) known.rename(existing, username);
+        outcomes.push({ result: 'updated' });
+        continue;
+      }
+
+      const id = check.id ?? newUserId();
+      if (check.id !== undefined && known.hasId(id)) {
+        outcomes.push(fail('CONFLICT', `A user with the user_id ${row.user_id ?? ''} already exists`, 'user_id'));
+        continue;
+      }
+      newUsers.push(
+        newUserRow({
+          id,
+          email: row.email,
+          origin: 'import',
+          created_at: now,
+          import_job_id: jobId,
+          email_verified: row.email_verified ? 1 : 0,
+          username: username ?? null,
+          given_name: row.given_name ?? null,
+          family_name: row.family_name ?? null,
+          name: row.name ?? null,
+          nickname: row.nickname ?? null,
+          picture: row.picture ?? null,
+          blocked: row.blocked ? 1 : 0,
+          app_metadata: JSON.stringify(row.app_metadata ?? {}),
+          user_metadata: JSON.stringify(row.user_metadata ?? {}),
+          // Imported without a password: the first step is choosing one.
+          password_reset_required: hash ? 0 : 1,
+        }),
+      );
+      if (hash) newCredentials.push({ user_id: id, ...importedCredential(hash), created_at: now, updated_at: now });
+      known.add({ id, email: row.email, username: username ?? null, import_job_id: jobId });
+      outcomes.push({ result: 'inserted' });
+    }
+    await writeNewUsers();
+    return outcomes;
+  }
+}
+
+/** A row that passed every check that needs no database: its fields, normalised. */
+interface CheckedRow {
+  row: ImportRow;
+  /** Lowercased, when the row has one. */
+  username: string | undefined;
+  hash: ImportedHash | undefined;
+  /** `auth0|<user_id>`, when the row gives a user_id. */
+  id: string | undefined;
+}
+
+/** The checks of one row that need no database, or the row's failure. */
+function checkRow(value: unknown): CheckedRow | RowOutcome {
+  // The reader has bounded the nesting already; what is left is text and keys no schema sees.
+  const flaw = findJsonFlaw(value, Number.POSITIVE_INFINITY);
+  if (flaw) {
+    const code = flaw.kind === 'ill_formed_text' ? 'FORMAT' : 'NOT_PASSED';
+    return { result: 'failed', errors: [{ code, message: flaw.message, path: flaw.path }] };
+  }
+  const parsed = importRowSchema.safeParse(value);
+  if (!parsed.success) return { result: 'failed', errors: rowErrors(parsed.error.issues, value) };
+  const row = parsed.data;
+
+  let username: string | undefined;
+  if (row.username !== undefined) {
+    const check = checkUsername(row.username, IMPORT_USERNAME_POLICY);
+    if (!check.ok) {
+      const failing = check.rules.filter((rule) => !rule.ok).map((rule) => rule.id).join(', ');
+      return { result: 'failed', errors: [{ code: 'PATTERN', message: `The username breaks these rules: ${failing}`, path: 'username' }] };
+    }
+    username = normalizeUsername(row.username);
+  }
+
+  const hash: ImportedHash | undefined = row.password_hash
+    ? { kind: 'bcrypt', value: row.password_hash }
+    : row.custom_password_hash
+      ? { kind: 'custom', format: row.custom_password_hash }
+      : undefined;
+  const id = row.user_id === undefined ? undefined : `${DATABASE_PROVIDER}|${row.user_id}`;
+  return { row, username, hash, id };
+}
+
+/**
+ * The users a batch may collide with, by email, username and id: loaded in one query, then kept
+ * as the batch's rows change them, so that each row sees the database as its own query would.
+ */
+class KnownUsers {
+  private readonly emails = new Map<string, UserKeys>();
+  private readonly usernames = new Map<string, UserKeys>();
+  private readonly ids = new Set<string>();
+
+  constructor(found: readonly UserKeys[]) {
+    for (const user of found) this.add({ ...user });
+  }
+
+  byEmail(email: string): UserKeys | undefined {
+    return this.emails.get(email);
+  }
+
+  byUsername(username: string): UserKeys | undefined {
+    return this.usernames.get(username);
+  }
+
+  hasId(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(user: UserKeys): void {
+    this.emails.set(user.email, user);
+    if (user.username !== null) this.usernames.set(user.username, user);
+    this.ids.add(user.id);
+  }
+
+  /** An upsert gave `user` a new username: the old one is free for the rows after it. */
+  rename(user: UserKeys, username: string): void {
+    if (user.username !== null && this.usernames.get(user.username) === user) this.usernames.delete(user.username);
+    user.username = username;
+    this.usernames.set(username, user);
   }
 }

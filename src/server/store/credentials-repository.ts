@@ -10,6 +10,11 @@ export async function insertCredential(db: Kysely<Database>, credential: Inserta
   await db.insertInto('credentials').values(credential).execute();
 }
 
+/** Many credentials in one statement, for users a bulk import has just created. */
+export async function insertCredentials(db: Kysely<Database>, credentials: readonly Insertable<CredentialsTable>[]): Promise<void> {
+  if (credentials.length > 0) await db.insertInto('credentials').values([...credentials]).execute();
+}
+
 export function findCredential(db: Kysely<Database>, userId: string): Promise<CredentialRow | undefined> {
   return db.selectFrom('credentials').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }

@@ -8,6 +8,36 @@ export async function insertUser(db: Kysely<Database>, user: Insertable<UsersTab
   await db.insertInto('users').values(user).execute();
 }
 
+/** Many users in one statement, as a bulk import writes a batch. */
+export async function insertUsers(db: Kysely<Database>, users: readonly Insertable<UsersTable>[]): Promise<void> {
+  if (users.length > 0) await db.insertInto('users').values([...users]).execute();
+}
+
+/** What a bulk import needs to know of a user it may collide with. */
+export type UserKeys = Pick<UserRow, 'id' | 'email' | 'username' | 'import_job_id'>;
+
+/**
+ * The users holding any of these ids, emails or usernames (already normalised), in one query:
+ * a bulk import asks once per batch instead of three times per row.
+ */
+export function findUsersByKeys(
+  db: Kysely<Database>,
+  keys: { ids: readonly string[]; emails: readonly string[]; usernames: readonly string[] },
+): Promise<UserKeys[]> {
+  const lists = [
+    ['id', keys.ids],
+    ['email', keys.emails],
+    ['username', keys.usernames],
+  ] as const;
+  const asked = lists.filter(([, values]) => values.length > 0);
+  if (asked.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'username', 'import_job_id'])
+    .where((eb) => eb.or(asked.map(([column, values]) => eb(column, 'in', [...values]))))
+    .execute();
+}
+
 export function findUserById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
