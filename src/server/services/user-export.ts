@@ -133,9 +133,10 @@ export class UserExporter {
         const users = await usersAfter(this.db, after, Math.min(PAGE_SIZE, limit - written));
         if (users.length === 0) break;
         const ids = users.map((user) => user.id);
+        // Social identities only show in the Management API shape that chosen fields read from.
         const [credentials, identities] = await Promise.all([
           findCredentialsOf(this.db, ids),
-          findIdentitiesOfUsers(this.db, ids),
+          fields ? findIdentitiesOfUsers(this.db, ids) : Promise.resolve([]),
         ]);
         const credentialOf = new Map(credentials.map((credential) => [credential.user_id, credential]));
         let text = '';
