@@ -19,6 +19,7 @@ import {
   type UsernamePolicy,
 } from '../shared/api.js';
 import { resolvePasswordPolicy, resolveUsernamePolicy } from '../shared/policy/index.js';
+import { DATABASE_URL_FORMS, parseDatabaseUrl, sqliteFileOf } from './store/dialect.js';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/provision-lock.db';
@@ -206,9 +207,7 @@ const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
     .default(DEFAULT_DATABASE_URL)
-    .refine((value) => value.startsWith('sqlite:') && value.length > 'sqlite:'.length, {
-      message: 'must be "sqlite:PATH" or "sqlite::memory:"',
-    }),
+    .refine((value) => parseDatabaseUrl(value) !== undefined, { message: `must be ${DATABASE_URL_FORMS}` }),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters: it is the key to every account').optional(),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as "https://login.example.com"' })
@@ -388,10 +387,16 @@ function secretFrom(
   return secret;
 }
 
-/** Job files live beside the SQLite file (`./data/jobs`), or in the system's temporary folder. */
+/**
+ * Job files live beside the SQLite file (`./data/jobs` by default); in the system's temporary
+ * folder for an in-memory database; in `./data/jobs` on PostgreSQL, where several servers must be
+ * given one shared folder instead (`imports.directory`).
+ */
 function defaultFilesDirectory(databaseUrl: string): string {
-  const location = databaseUrl.slice('sqlite:'.length);
-  return location === ':memory:' ? join(tmpdir(), 'provision-lock-jobs') : join(dirname(resolve(location)), 'jobs');
+  const location = parseDatabaseUrl(databaseUrl);
+  if (location?.engine === 'postgres') return resolve('data', 'jobs');
+  const file = sqliteFileOf(databaseUrl);
+  return file === undefined ? join(tmpdir(), 'provision-lock-jobs') : join(dirname(resolve(file)), 'jobs');
 }
 
 /** Fills a provider's defaults (the secret is read apart, see `secretFrom`). */

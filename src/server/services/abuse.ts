@@ -15,7 +15,6 @@ import {
   findBlocksOfUser,
   countLoginAttempt,
   uncountLoginAttempt,
-  findLoginFailures,
   takeBucketToken,
 } from '../store/counters-repository.js';
 import type { Database } from '../store/schema.js';
@@ -100,9 +99,6 @@ export class BruteForceGuard {
   async beginAttempt(key: string, attempt: { userId: string | undefined; ip: string }): Promise<{ failureStartsBlock: boolean }> {
     if (!this.settings.enabled) return { failureStartsBlock: false };
     const now = this.clock();
-    const previous = await findLoginFailures(this.db, key);
-    // A block that is over leaves nothing behind: the pair starts again with a clean count.
-    if (previous?.blocked_until != null && Number(previous.blocked_until) <= now) await clearLoginFailures(this.db, key);
     const row = await countLoginAttempt(
       this.db,
       key,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { emailSchema, NAME_LENGTH_LIMIT, PASSWORD_FIELD_LIMIT, type PasswordPolicy, type UsernamePolicy } from '../../shared/api.js';
 import { checkUsername, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
 import { insertCredential } from '../store/credentials-repository.js';
-import { isUniqueViolation } from '../store/errors.js';
+import { isUniqueViolation } from '../store/dialect.js';
 import { findIdentitiesOfUsers } from '../store/identities-repository.js';
 import type { Database, UsersTable } from '../store/schema.js';
 import {

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import {
   addToPasswordHistory,
   findCredential,
+  findCredentialForUpdate,
   putCredential,
   recentPasswordHistory,
   trimPasswordHistory,
@@ -64,7 +65,7 @@ export class CredentialService {
     const next = await hashedCredential(password);
     const now = isoTime(this.clock);
     await this.db.transaction().execute(async (trx) => {
-      const current = await findCredential(trx, userId);
+      const current = await findCredentialForUpdate(trx, userId);
       if (current) await addToPasswordHistory(trx, current, now);
       await putCredential(trx, userId, next, now);
       await trimPasswordHistory(trx, userId, PASSWORD_HISTORY_KEPT);

@@ -8,7 +8,7 @@ import type { PasswordPolicy, SignupBody, User, UsernamePolicy } from '../../sha
 import type { SocialProviderSettings } from '../config.js';
 import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
 import { findCredential, insertCredential } from '../store/credentials-repository.js';
-import { isUniqueViolation } from '../store/errors.js';
+import { isUniqueViolation } from '../store/dialect.js';
 import {
   findIdentitiesOfUser,
   findIdentity,

@@ -50,15 +50,13 @@ export async function deleteFullBuckets(db: Kysely<Database>, now: number): Prom
 
 export type LoginFailureRow = Selectable<LoginFailuresTable>;
 
-export function findLoginFailures(db: Kysely<Database>, key: string): Promise<LoginFailureRow | undefined> {
-  return db.selectFrom('login_failures').selectAll().where('key', '=', key).executeTakeFirst();
-}
-
 /**
  * Counts a login attempt before its password is checked, in one atomic upsert, and returns the
- * streak with it: attempts racing each other each get their own number, so no more than
- * `maxAttempts` of them can ever reach the password check. The attempt that reaches
- * `maxAttempts` sets the block at once; its success lifts it again (the caller clears the row).
+ * streak with it: attempts racing each other, on this server or another, each get their own
+ * number, so no more than `maxAttempts` of them can ever reach the password check. The attempt
+ * that reaches `maxAttempts` sets the block at once; its success lifts it again (the caller
+ * clears the row). A block that is over leaves nothing behind: the same statement starts the
+ * streak again at one, so no reader can see the old block and act on it after it ended.
  */
 export async function countLoginAttempt(
   db: Kysely<Database>,
@@ -72,20 +70,28 @@ export async function countLoginAttempt(
     .insertInto('login_failures')
     .values({ key, failures: 1, last_failure_at: now, blocked_until: maxAttempts <= 1 ? blockUntil : null, user_id: userId, ip })
     .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet((eb) => ({
-        failures: eb('login_failures.failures', '+', 1),
-        last_failure_at: now,
-        user_id: userId,
-        ip,
-        blocked_until: eb
-          .case()
-          .when('login_failures.blocked_until', 'is not', null)
-          .then(eb.ref('login_failures.blocked_until'))
-          .when('login_failures.failures', '>=', maxAttempts - 1)
-          .then(blockUntil)
-          .else(null)
-          .end(),
-      })),
+      conflict.column('key').doUpdateSet((eb) => {
+        const blockIsOver = eb.and([
+          eb('login_failures.blocked_until', 'is not', null),
+          eb('login_failures.blocked_until', '<=', now),
+        ]);
+        return {
+          failures: eb.case().when(blockIsOver).then(1).else(eb('login_failures.failures', '+', 1)).end(),
+          last_failure_at: now,
+          user_id: userId,
+          ip,
+          blocked_until: eb
+            .case()
+            .when(blockIsOver)
+            .then(maxAttempts <= 1 ? blockUntil : null)
+            .when('login_failures.blocked_until', 'is not', null)
+            .then(eb.ref('login_failures.blocked_until'))
+            .when('login_failures.failures', '>=', maxAttempts - 1)
+            .then(blockUntil)
+            .else(null)
+            .end(),
+        };
+      }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -19,6 +19,15 @@ export function findCredential(db: Kysely<Database>, userId: string): Promise<Cr
   return db.selectFrom('credentials').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }
 
+/**
+ * The credential row, locked until the transaction `trx` ends: a password change reads the
+ * current hash to move it to the history, and a concurrent change on another connection must
+ * wait rather than move the same hash twice and lose its own.
+ */
+export function findCredentialForUpdate(trx: Kysely<Database>, userId: string): Promise<CredentialRow | undefined> {
+  return trx.selectFrom('credentials').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();
+}
+
 export function findCredentialsOf(db: Kysely<Database>, userIds: readonly string[]): Promise<CredentialRow[]> {
   if (userIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('credentials').selectAll().where('user_id', 'in', userIds).execute();

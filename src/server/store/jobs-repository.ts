@@ -19,7 +19,9 @@ export async function updateJob(db: Kysely<Database>, id: string, changes: Updat
 /**
  * Takes the oldest job that is waiting, or that was being run by a server which stopped
  * reporting (its heartbeat is older than `staleBefore`), in one statement: two servers can
- * never take the same job.
+ * never take the same job. On PostgreSQL the candidate row is locked and rows another server is
+ * claiming right now are skipped, so that racing servers each take a different job instead of
+ * queueing behind one row and coming away empty.
  */
 export async function claimNextJob(
   db: Kysely<Database>,
@@ -33,7 +35,15 @@ export async function claimNextJob(
     .updateTable('jobs')
     .set({ status: 'processing', heartbeat_at: now, claimed_by: owner })
     .where('id', '=', (eb) =>
-      eb.selectFrom('jobs').select('id').where((inner) => claimable(inner)).orderBy('created_at').orderBy('id').limit(1),
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where((inner) => claimable(inner))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
     )
     .where((eb) => claimable(eb))
     .returningAll()

@@ -10,6 +10,9 @@ export async function replaceResetToken(
   token: { id: string; user_id: string; created_at: number; expires_at: number },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Two requests for the same user at once (on two servers, say) take turns on the user's row;
+    // otherwise each would delete before the other inserted, and both tokens would stay usable.
+    await trx.selectFrom('users').select('id').where('id', '=', token.user_id).forUpdate().executeTakeFirst();
     await trx.deleteFrom('password_reset_tokens').where('user_id', '=', token.user_id).execute();
     await trx.insertInto('password_reset_tokens').values({ ...token, used_at: null }).execute();
   });

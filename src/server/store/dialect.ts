@@ -1,0 +1,161 @@
+/**
+ * The one place that knows which engine is underneath. SQLite (better-sqlite3, embedded, one file)
+ * is the default; PostgreSQL (node-postgres) is for several servers on one shared database.
+ * Everything that differs lives here: which engine a `DATABASE_URL` names, how a connection is
+ * opened and tuned, how numbers come back, how each engine reports a broken unique constraint,
+ * and what row locks become where there are none. Repositories write one SQL for both: Kysely's
+ * builders, `onConflict` upserts, `returning`, integers for booleans and instants, text for JSON.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+import SqliteDatabase from 'better-sqlite3';
+import {
+  OperationNodeTransformer,
+  PostgresDialect,
+  SqliteDialect,
+  type Dialect,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type SelectModifierNode,
+  type SelectQueryNode,
+  type UnknownRow,
+} from 'kysely';
+import pg from 'pg';
+
+export type DatabaseEngine = 'sqlite' | 'postgres';
+
+export type DatabaseLocation =
+  | { engine: 'sqlite'; /** A file path, or `:memory:`. */ file: string }
+  | { engine: 'postgres'; /** The connection string as given, credentials included. */ url: string };
+
+const SQLITE_PREFIX = 'sqlite:';
+const SQLITE_IN_MEMORY = ':memory:';
+const POSTGRES_PREFIXES = ['postgres://', 'postgresql://'];
+
+/** The forms `DATABASE_URL` accepts, for messages. */
+export const DATABASE_URL_FORMS = '"sqlite:PATH", "sqlite::memory:" or "postgres://USER:PASSWORD@HOST:PORT/DATABASE"';
+
+/** Which engine and where; undefined when the URL names neither engine. */
+export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation | undefined {
+  if (databaseUrl.startsWith(SQLITE_PREFIX) && databaseUrl.length > SQLITE_PREFIX.length) {
+    return { engine: 'sqlite', file: databaseUrl.slice(SQLITE_PREFIX.length) };
+  }
+  if (POSTGRES_PREFIXES.some((prefix) => databaseUrl.startsWith(prefix))) return { engine: 'postgres', url: databaseUrl };
+  return undefined;
+}
+
+/** The SQLite file of a `sqlite:` URL, or undefined for PostgreSQL and in-memory databases. */
+export function sqliteFileOf(databaseUrl: string): string | undefined {
+  const location = parseDatabaseUrl(databaseUrl);
+  return location?.engine === 'sqlite' && location.file !== SQLITE_IN_MEMORY ? location.file : undefined;
+}
+
+export interface DialectOptions {
+  /** Told when an idle PostgreSQL connection breaks (a database restart); the pool replaces it. */
+  onConnectionError?: (error: Error) => void;
+  /** Most PostgreSQL connections this process holds at once. */
+  poolSize?: number;
+}
+
+export interface EngineSetup {
+  engine: DatabaseEngine;
+  dialect: Dialect;
+  plugins: KyselyPlugin[];
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/** The Kysely dialect (and the plugins it needs) for a `DATABASE_URL`. */
+export function createEngineSetup(databaseUrl: string, options: DialectOptions = {}): EngineSetup {
+  const location = parseDatabaseUrl(databaseUrl);
+  if (!location) {
+    // Only the scheme: the rest of a connection string may hold a password.
+    throw new Error(`Unsupported DATABASE_URL "${databaseUrl.split(':')[0] ?? ''}:…": use ${DATABASE_URL_FORMS}`);
+  }
+  return location.engine === 'sqlite' ? sqliteSetup(location.file) : postgresSetup(location.url, options);
+}
+
+function sqliteSetup(file: string): EngineSetup {
+  if (file !== SQLITE_IN_MEMORY) mkdirSync(dirname(resolve(file)), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  // WAL lets readers run beside the writer; NORMAL sync is durable against a killed process (the
+  // WAL survives it), which is the failure this server has to survive, at a fraction of FULL's cost.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return { engine: 'sqlite', dialect: new SqliteDialect({ database: sqlite }), plugins: [new WithoutRowLocks()] };
+}
+
+/**
+ * int8 (`bigint` columns: epoch milliseconds; `count(*)`) arrives from node-postgres as text, lest
+ * a value beyond 2^53 lose digits. Ours are milliseconds and row counts, far below that, and the
+ * code compares them as numbers, as SQLite returns them: parse them to numbers.
+ */
+function getTypeParser(...[id, format]: Parameters<pg.CustomTypesConfig['getTypeParser']>): unknown {
+  return id === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(id, format);
+}
+
+function postgresSetup(connectionString: string, options: DialectOptions): EngineSetup {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    types: { getTypeParser },
+    application_name: 'provision-lock',
+    // Command-line runs and tests end when their work does; a serving process is kept alive by
+    // its listening socket anyway.
+    allowExitOnIdle: true,
+  });
+  // Without a listener, a broken idle connection (the database restarted, an administrator ended
+  // it) would be an unhandled 'error' event and end the process; the pool drops it and reconnects.
+  pool.on('error', (error) => options.onConnectionError?.(error));
+  return { engine: 'postgres', dialect: new PostgresDialect({ pool }), plugins: [] };
+}
+
+/** Recognises a unique-constraint violation from either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const { code } = error;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === POSTGRES_UNIQUE_VIOLATION;
+}
+
+const POSTGRES_UNIQUE_VIOLATION = '23505';
+
+const ROW_LOCKS: ReadonlySet<SelectModifierNode['modifier']> = new Set([
+  'ForUpdate',
+  'ForNoKeyUpdate',
+  'ForShare',
+  'ForKeyShare',
+  'NoWait',
+  'SkipLocked',
+]);
+
+class RowLockRemover extends OperationNodeTransformer {
+  protected override transformSelectQuery(node: SelectQueryNode): SelectQueryNode {
+    const transformed = super.transformSelectQuery(node);
+    const endModifiers = transformed.endModifiers?.filter((modifier) => !ROW_LOCKS.has(modifier.modifier));
+    return { ...transformed, endModifiers: endModifiers?.length ? endModifiers : undefined };
+  }
+}
+
+/**
+ * Repositories lock the rows they read to change (`forUpdate()`, `skipLocked()` for job claims),
+ * which PostgreSQL needs when several connections write at once. SQLite has no row locks and
+ * needs none: a write transaction holds the whole database, and this process's connection runs
+ * one transaction at a time. So on SQLite the lock clauses are dropped before compiling.
+ */
+class WithoutRowLocks implements KyselyPlugin {
+  private readonly remover = new RowLockRemover();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.remover.transformNode(args.node, args.queryId);
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
