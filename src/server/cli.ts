@@ -22,7 +22,7 @@ Usage:
   provision-lock --help | --version
 
 Configuration: a JSON file given by --config or PROVISION_LOCK_CONFIG.
-Environment:   PORT, DATABASE_URL (sqlite:PATH | sqlite::memory:), ADMIN_TOKEN, PUBLIC_URL.
+Environment:   PORT, DATABASE_URL (sqlite:PATH | sqlite::memory: | postgres://…), ADMIN_TOKEN, PUBLIC_URL.
 `;
 
 function version(): string {
@@ -34,7 +34,8 @@ function version(): string {
 
 async function serveCommand(configPath: string | undefined, port: number | undefined): Promise<void> {
   const server = await startServer({ configPath, port });
-  process.stdout.write(`provision-lock listening on ${server.url}\n`);
+  const publicUrl = server.url === server.listeningUrl ? '' : ` (public URL ${server.url})`;
+  process.stdout.write(`provision-lock listening on ${server.listeningUrl}${publicUrl}\n`);
   const stop = (): void => {
     server.close().then(
       () => process.exit(0),

@@ -22,14 +22,19 @@ export interface StartOptions extends LoadConfigOptions {
 }
 
 export interface RunningServer {
+  /** Where browsers reach it: `PUBLIC_URL` when set (a load balancer, say), else `listeningUrl`. */
   url: string;
+  /** This process's own port on this machine, whatever is in front of it. */
+  listeningUrl: string;
   close(): Promise<void>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createConsoleLogger();
   const config = loadConfig(options);
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, {
+    onConnectionError: (error) => logger.warn('a database connection broke; it will be replaced', { error: error.message }),
+  });
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -45,7 +50,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const url = config.publicUrl?.origin ?? `http://localhost:${port}`;
+  const listeningUrl = `http://localhost:${port}`;
+  const url = config.publicUrl?.origin ?? listeningUrl;
 
   if (!config.publicUrl && config.passwordReset.enabled) {
     logger.warn('PUBLIC_URL is not set: password reset links are mailed only for requests to localhost');
@@ -60,6 +66,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   return {
     url,
+    listeningUrl,
     close: async () => {
       clearInterval(housekeeping);
       await services.jobs.stop();
