@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import { startServerProcess } from './server-process.js';
+import { createTestDatabase } from './test-database.js';
 
 const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
 const folder = mkdtempSync(join(tmpdir(), 'provision-lock-cli-'));
@@ -35,13 +36,19 @@ describe('provision-lock command', () => {
     assert.match(result.stderr, /Unknown command "fly"/);
   });
 
-  it('db migrate creates the database file and applies the migrations once', () => {
+  it('db migrate creates the SQLite file and its folder', () => {
     const database = join(folder, 'nested', 'migrate.db');
-    const first = run(['db', 'migrate'], { DATABASE_URL: `sqlite:${database}` });
+    const result = run(['db', 'migrate'], { DATABASE_URL: `sqlite:${database}` });
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(database));
+  });
+
+  it('db migrate applies the migrations once', async () => {
+    const { url } = await createTestDatabase();
+    const first = run(['db', 'migrate'], { DATABASE_URL: url });
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Applied: 0001-users-sessions-counters/);
-    assert.ok(existsSync(database));
-    const second = run(['db', 'migrate'], { DATABASE_URL: `sqlite:${database}` });
+    const second = run(['db', 'migrate'], { DATABASE_URL: url });
     assert.match(second.stdout, /up to date/);
   });
 
@@ -55,12 +62,12 @@ describe('provision-lock command', () => {
     assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, 'a message, not a stack trace');
   });
 
-  it('serve answers on the port it prints, with its SQLite file created on first run', async () => {
-    const database = join(folder, 'serve.db');
-    const server = await startServerProcess({ DATABASE_URL: `sqlite:${database}` });
+  it('serve answers on the port it prints, with its database made on first run', async () => {
+    const database = await createTestDatabase();
+    const server = await startServerProcess({ DATABASE_URL: database.url });
     try {
       const { url } = server;
-      assert.ok(existsSync(database));
+      if (database.file !== undefined) assert.ok(existsSync(database.file));
       const config = await fetch(`${url}/api/config`);
       assert.equal(config.status, 200);
       const signup = await fetch(`${url}/api/signup`, {

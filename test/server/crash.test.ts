@@ -1,6 +1,6 @@
 /**
  * The server process killed with SIGKILL in the middle of its work, then started again on the
- * same SQLite file: no user is half written, every user the server confirmed is there, and an
+ * same database: no user is half written, every user the server confirmed is there, and an
  * interrupted import resumes at once and finishes exactly once.
  */
 import assert from 'node:assert/strict';
@@ -10,27 +10,32 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 
-import { sql } from 'kysely';
-
-import { removeTestFolders, rowCount, startTestServer, STRONG_PASSWORD } from './helpers.js';
+import {
+  createTestDatabase,
+  databaseIntegrityProblems,
+  removeTestFolders,
+  rowCount,
+  startTestServer,
+  STRONG_PASSWORD,
+} from './helpers.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 const ADMIN_TOKEN = 'a-management-token-for-crash-tests-0000';
 const folder = mkdtempSync(join(tmpdir(), 'provision-lock-crash-'));
 const configFile = join(folder, 'config.json');
-writeFileSync(configFile, JSON.stringify({ rateLimits: { enabled: false } }));
+writeFileSync(configFile, JSON.stringify({ rateLimits: { enabled: false }, imports: { directory: join(folder, 'jobs') } }));
 after(() => {
   rmSync(folder, { recursive: true, force: true });
   removeTestFolders();
 });
 
-function startServer(database: string): Promise<ServerProcess> {
-  return startServerProcess({ PROVISION_LOCK_CONFIG: configFile, DATABASE_URL: `sqlite:${database}`, ADMIN_TOKEN });
+function startServer(databaseUrl: string): Promise<ServerProcess> {
+  return startServerProcess({ PROVISION_LOCK_CONFIG: configFile, DATABASE_URL: databaseUrl, ADMIN_TOKEN });
 }
 
 describe('a server killed during sign-ups', () => {
   it('leaves every confirmed user complete and no user without a password', async () => {
-    const database = join(folder, 'signups.db');
+    const database = (await createTestDatabase()).url;
     const server = await startServer(database);
     const confirmed: string[] = [];
     const attempts = Array.from({ length: 120 }, (_unused, index) => `user${index}@crash.example`).map(async (email) => {
@@ -50,7 +55,7 @@ describe('a server killed during sign-ups', () => {
     await Promise.all(attempts);
     assert.ok(confirmed.length < 120, `killed halfway (${confirmed.length} confirmed)`);
 
-    const restarted = await startTestServer({ databaseFile: database });
+    const restarted = await startTestServer({ databaseUrl: database });
     const users = await restarted.db.selectFrom('users').select(['id', 'email']).execute();
     const credentials = await restarted.db.selectFrom('credentials').select('user_id').execute();
     const withPassword = new Set(credentials.map((row) => row.user_id));
@@ -58,8 +63,7 @@ describe('a server killed during sign-ups', () => {
     assert.equal(credentials.length, users.length, 'no password without its user');
     const stored = new Set(users.map((user) => user.email));
     assert.deepEqual(confirmed.filter((email) => !stored.has(email)), [], 'every confirmed sign-up survived');
-    const { rows } = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(restarted.db);
-    assert.deepEqual(rows, [{ integrity_check: 'ok' }], 'the database file is whole');
+    assert.deepEqual(await databaseIntegrityProblems(restarted.db), [], 'the database is whole');
     assert.equal((await restarted.post('/api/login', { identifier: confirmed[0], password: STRONG_PASSWORD })).status, 200);
     await restarted.close();
   });
@@ -67,7 +71,7 @@ describe('a server killed during sign-ups', () => {
 
 describe('a server killed during a bulk import', () => {
   it('resumes the job at the next start, at once, and imports every row exactly once', async () => {
-    const database = join(folder, 'import.db');
+    const database = (await createTestDatabase()).url;
     const total = 40_000;
     const file = Array.from({ length: total }, (_unused, index) => JSON.stringify({ email: `row${index}@import.example`, name: `Row ${index}` })).join('\n');
 
@@ -106,7 +110,7 @@ describe('a server killed during a bulk import', () => {
     assert.deepEqual(resumed.summary, { inserted: total, updated: 0, failed: 0, total });
     await second.stop();
 
-    const check = await startTestServer({ databaseFile: database });
+    const check = await startTestServer({ databaseUrl: database });
     assert.equal(await rowCount(check, 'users'), total);
     assert.equal(await rowCount(check, 'job_errors'), 0);
     await check.close();

@@ -36,6 +36,7 @@ import { forwardedClientAddress } from '../../src/server/middleware/client-ip.js
 import { STATUS_BY_CODE } from '../../src/server/middleware/errors.js';
 import {
   cookieHeaderFrom,
+  databaseIntegrityProblems,
   recordingLogger,
   removeTestFolders,
   rowCount,
@@ -1823,10 +1824,7 @@ describe('fuzzing every endpoint', () => {
     await within('background tasks', server.services.background.idle(), JOB_RUN_TIMEOUT_MS);
     await runJobs();
 
-    const integrity = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(server.db);
-    assert.deepEqual(integrity.rows, [{ integrity_check: 'ok' }]);
-    const foreignKeys = await sql<Record<string, unknown>>`PRAGMA foreign_key_check`.execute(server.db);
-    assert.deepEqual(foreignKeys.rows, []);
+    assert.deepEqual(await databaseIntegrityProblems(server.db), []);
 
     const twoPasswords = await sql<{ user_id: string }>`SELECT user_id FROM credentials GROUP BY user_id HAVING COUNT(*) > 1`.execute(
       server.db,

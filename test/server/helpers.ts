@@ -1,9 +1,8 @@
 /**
- * Test helpers: a real app on a real SQLite file in a temporary folder, a clock the test moves,
- * and small readers for JSON bodies and Set-Cookie headers.
+ * Test helpers: a real app on a real database (a SQLite file in a temporary folder, or a fresh
+ * PostgreSQL database when `TEST_DATABASE_URL` is set: see `test-database.ts`), a clock the test
+ * moves, and small readers for JSON bodies and Set-Cookie headers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Hono } from 'hono';
@@ -16,6 +15,16 @@ import { resolveConfig, type ConfigFile, type ServerConfig } from '../../src/ser
 import type { AppEnv } from '../../src/server/env.js';
 import { migrateToLatest, openDatabase } from '../../src/server/store/database.js';
 import type { Database } from '../../src/server/store/schema.js';
+import { createTestDatabase, createTestFolder, TEST_ENGINE } from './test-database.js';
+
+export {
+  createTestDatabase,
+  createTestFolder,
+  databaseIntegrityProblems,
+  removeTestFolders,
+  TEST_ENGINE,
+  type TestDatabase,
+} from './test-database.js';
 
 export const STRONG_PASSWORD = 'Correct-Horse-Battery-9';
 
@@ -39,12 +48,13 @@ export interface TestServer {
   services: Services;
   config: ServerConfig;
   clock: ManualClock;
-  databaseFile: string;
+  /** The `DATABASE_URL` this server runs on. */
+  databaseUrl: string;
   /** Sends a request as a client at `ip` (default 203.0.113.10). */
   request(path: string, init?: RequestInit & { ip?: string }): Promise<Response>;
   /** POSTs a JSON body. */
   post(path: string, body: unknown, init?: RequestInit & { ip?: string }): Promise<Response>;
-  /** Opens the same database file again, as a restarted server would. */
+  /** Opens the same database again, as a restarted server would. */
   restart(): Promise<TestServer>;
   close(): Promise<void>;
 }
@@ -53,23 +63,23 @@ export interface TestServerOptions {
   config?: ConfigFile;
   env?: Record<string, string>;
   clock?: ManualClock;
-  databaseFile?: string;
+  /** A database to open (another server's, or one made by `createTestDatabase`); a new one otherwise. */
+  databaseUrl?: string;
   logger?: Logger;
 }
 
 /** The test client's address travels in this header; only these tests' resolver reads it. */
 const TEST_IP_HEADER = 'x-test-client-ip';
 
-const folders: string[] = [];
-
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  let databaseFile = options.databaseFile;
-  if (databaseFile === undefined) {
-    const folder = mkdtempSync(join(tmpdir(), 'provision-lock-test-'));
-    folders.push(folder);
-    databaseFile = join(folder, 'test.db');
-  }
-  const config = resolveConfig(options.config ?? {}, { DATABASE_URL: `sqlite:${databaseFile}`, ...options.env });
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase()).url;
+  const resolved = resolveConfig(options.config ?? {}, { DATABASE_URL: databaseUrl, ...options.env });
+  // On PostgreSQL the default job folder is ./data/jobs in the working directory: tests keep
+  // theirs in a temporary folder, as they do beside a SQLite file.
+  const config =
+    TEST_ENGINE === 'postgres' && options.config?.imports?.directory === undefined
+      ? { ...resolved, imports: { ...resolved.imports, directory: join(createTestFolder(), 'jobs') } }
+      : resolved;
   const db = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const clock = options.clock ?? manualClock();
@@ -89,7 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     services,
     config,
     clock,
-    databaseFile,
+    databaseUrl,
     request,
     post: (path, body, init = {}) => {
       const headers = new Headers(init.headers);
@@ -98,7 +108,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     restart: async () => {
       await db.destroy();
-      return startTestServer({ ...options, clock, databaseFile });
+      const imports = { ...options.config?.imports, directory: config.imports.directory };
+      return startTestServer({ ...options, config: { ...options.config, imports }, clock, databaseUrl });
     },
     close: () => db.destroy(),
   };
@@ -123,9 +134,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
   return { lines, info: record('info'), warn: record('warn'), error: record('error') };
 }
 
-export function removeTestFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-}
+
 
 export interface ParsedCookie {
   name: string;

@@ -1,21 +1,22 @@
 /**
  * `provision-lock import` and `export` as an operator runs them, and an import that survives its
- * process being killed halfway: real processes, a real SQLite file.
+ * process being killed halfway: real processes, a real database (SQLite, or PostgreSQL when
+ * `TEST_DATABASE_URL` is set).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 
 import bcryptjs from 'bcryptjs';
-import Sqlite from 'better-sqlite3';
 
 import { progressReporter } from '../../src/server/commands.js';
 import type { ImportRunProgress } from '../../src/server/services/jobs.js';
-import { manualClock, removeTestFolders, rowCount, startTestServer } from './helpers.js';
+import { openDatabase } from '../../src/server/store/database.js';
+import { createTestDatabase, manualClock, removeTestFolders, rowCount, startTestServer, type TestDatabase } from './helpers.js';
 
 const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
 const folder = mkdtempSync(join(tmpdir(), 'provision-lock-import-cli-'));
@@ -24,17 +25,20 @@ after(() => {
   removeTestFolders();
 });
 
-function environment(database: string): NodeJS.ProcessEnv {
-  return { ...process.env, PROVISION_LOCK_CONFIG: '', DATABASE_URL: `sqlite:${database}` };
+const configFile = join(folder, 'config.json');
+writeFileSync(configFile, JSON.stringify({ imports: { directory: join(folder, 'jobs') } }));
+
+function environment(database: TestDatabase): NodeJS.ProcessEnv {
+  return { ...process.env, PROVISION_LOCK_CONFIG: configFile, DATABASE_URL: database.url };
 }
 
-function run(args: string[], database: string) {
+function run(args: string[], database: TestDatabase) {
   return spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: environment(database) });
 }
 
 describe('provision-lock import and export', () => {
-  it('imports a file, prints the summary and the bad rows, writes the error report, and exits 1 when rows failed', () => {
-    const database = join(folder, 'cli.db');
+  it('imports a file, prints the summary and the bad rows, writes the error report, and exits 1 when rows failed', async () => {
+    const database = await createTestDatabase();
     const file = join(folder, 'users.json');
     writeFileSync(
       file,
@@ -71,7 +75,7 @@ describe('provision-lock import and export', () => {
     assert.equal(rows[1]?.name, 'Grace Hopper');
 
     // The export imports as it is, NDJSON and all, into another database.
-    const copy = run(['import', ndjson], join(folder, 'copy.db'));
+    const copy = run(['import', ndjson], await createTestDatabase());
     assert.equal(copy.status, 0, copy.stderr);
     assert.match(copy.stderr, /2 inserted, 0 updated, 0 failed, 2 rows/);
 
@@ -81,8 +85,8 @@ describe('provision-lock import and export', () => {
     assert.deepEqual(readFileSync(csv, 'utf8').split('\r\n').sort(), ['', 'ada@cli.example,', 'email,name', 'grace@cli.example,Grace Hopper']);
   });
 
-  it('refuses a missing file with a message, not a stack trace', () => {
-    const result = run(['import', join(folder, 'nowhere.json')], join(folder, 'missing.db'));
+  it('refuses a missing file with a message, not a stack trace', async () => {
+    const result = run(['import', join(folder, 'nowhere.json')], await createTestDatabase());
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /nowhere\.json/);
     assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/);
@@ -129,7 +133,7 @@ describe('import progress', () => {
 
 describe('an import whose process dies', () => {
   it('resumes where its last batch ended when a server picks it up, and no user is half written or doubled', async () => {
-    const database = join(folder, 'crash.db');
+    const database = await createTestDatabase();
     const file = join(folder, 'many.ndjson');
     const total = 60_000;
     const lines: string[] = [];
@@ -141,25 +145,25 @@ describe('an import whose process dies', () => {
     const child = spawn(process.execPath, [...CLI, 'import', file], { env: environment(database), stdio: 'ignore' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     let rowsDone = 0;
+    // A SQLite file is opened only once the command has made it, so that the reader never
+    // creates it first.
+    while (database.file !== undefined && !existsSync(database.file)) await sleep(5);
+    const reader = openDatabase(database.url);
     for (let attempt = 0; attempt < 6000 && rowsDone === 0; attempt += 1) {
       await sleep(5);
       try {
-        const reader = new Sqlite(database, { readonly: true, fileMustExist: true });
-        try {
-          const row = reader.prepare('SELECT rows_done FROM jobs').get() as { rows_done: number } | undefined;
-          rowsDone = row?.rows_done ?? 0;
-        } finally {
-          reader.close();
-        }
+        const row = await reader.selectFrom('jobs').select('rows_done').executeTakeFirst();
+        rowsDone = row?.rows_done ?? 0;
       } catch {
-        // The file or its tables are not there yet.
+        // The tables are not there yet.
       }
     }
     child.kill('SIGKILL');
     await exited;
+    await reader.destroy();
     assert.ok(rowsDone > 0, 'the import got going');
 
-    const server = await startTestServer({ databaseFile: database, clock: manualClock(Date.now()) });
+    const server = await startTestServer({ databaseUrl: database.url, clock: manualClock(Date.now()) });
     const [crashed] = await server.db.selectFrom('jobs').selectAll().execute();
     assert.ok(crashed);
     assert.equal(crashed.status, 'processing', 'the job was left running');
