@@ -28,6 +28,14 @@ export default defineConfig(({ mode }) =>
       }
     : {
         plugins: [minifyLitTemplates()],
+        // Lazy chunks and the strength worker are found beside the script that asks for them,
+        // wherever a page serves it from (`/assets/` on the reference server, a CDN, node_modules).
+        base: './',
+        worker: {
+          format: 'es',
+          plugins: () => [minifyLitTemplates()],
+          rolldownOptions: { output: { entryFileNames: 'chunks/[name]-[hash].js', chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
+        },
         build: {
           outDir: 'dist',
           // The first step of `npm run build`: start from an empty dist/.
@@ -37,6 +45,11 @@ export default defineConfig(({ mode }) =>
           minify: true,
           lib: { entry: 'src/lock/provision-lock.ts', formats: ['es'], fileName: () => 'provision-lock.js' },
           rolldownOptions: {
+            // Lib mode keeps the entry's exports exactly as written, so code that the entry shares
+            // with a lazy chunk (the policy's character helpers, needed by the strength estimators)
+            // would go to a chunk of its own, fetched before the first render. Letting the entry
+            // export it to its lazy chunks keeps the first render to one script.
+            preserveEntrySignatures: 'allow-extension',
             output: {
               // Lib mode keeps whitespace in ES output; the script-tag build is for browsers, so minify fully.
               minify: true,

@@ -5,13 +5,23 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 
 import { apiHarness } from './test/lock/api-harness.ts';
 
+/**
+ * The widget starts its strength worker with `new URL('./strength-worker.js', import.meta.url)`,
+ * the name that Vite and tsc give the built file; here the browser asks for it next to the
+ * TypeScript source, so serve the source under that name (esbuild then compiles it).
+ */
+async function serveStrengthWorkerSource(context, next) {
+  if (context.path === '/src/lock/strength-worker.js') context.path = '/src/lock/strength-worker.ts';
+  return next();
+}
+
 export default {
   files: ['test/lock/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
-  middleware: [apiHarness()],
+  middleware: [serveStrengthWorkerSource, apiHarness()],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -3,7 +3,7 @@
  * for a policy, so that a generated password passes on the first try.
  */
 import type { PasswordPolicy } from '../shared/api.js';
-import { STRENGTH_PRESETS } from '../shared/policy/index.js';
+import { STRENGTH_PRESETS } from '../shared/policy/presets.js';
 
 export function passwordRulesAttribute(policy: PasswordPolicy): string {
   const preset = STRENGTH_PRESETS[policy.strength];

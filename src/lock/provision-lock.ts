@@ -4,13 +4,10 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import type { PasswordPolicy, PasswordRuleResult, PublicConfig, User, UsernameRuleResult } from '../shared/api.js';
 import { EMAIL_LENGTH_LIMIT, EMAIL_PATTERN } from '../shared/limits.js';
-import {
-  checkPassword,
-  checkUsername,
-  looksLikeEmail,
-  personalInfoTokens,
-  type PasswordCheck,
-} from '../shared/policy/index.js';
+// The rule modules themselves, not the policy's index: the index also carries the zxcvbn-ts
+// loader, which belongs in the strength estimators' lazy chunk, not in this bundle.
+import { checkPassword, personalInfoTokens, type PasswordCheck } from '../shared/policy/password.js';
+import { checkUsername, looksLikeEmail } from '../shared/policy/username.js';
 import { ApiError } from './api-client.js';
 import { isPasswordRules, isUsernameRules } from './contract-guards.js';
 import { ConfigController } from './controllers/config-controller.js';
@@ -526,7 +523,7 @@ export class ProvisionLock extends LitElement {
     return checkPassword(password, policy, {
       ...this.personalInfo(),
       score: this.strength.scoreOf(password, this.personalInputs()),
-      commonPasswords: this.strength.estimator?.commonPasswords,
+      commonPasswords: this.strength.commonPasswords,
     });
   }
 
