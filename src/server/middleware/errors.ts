@@ -10,6 +10,7 @@ import type { ErrorCode, ErrorEnvelope } from '../../shared/errors.js';
 import type { AppEnv } from '../env.js';
 import type { Logger } from '../logger.js';
 import { ServiceError } from '../services/service-error.js';
+import { UnstorableTextError } from '../store/dialect.js';
 
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   invalid_body: 400,
@@ -57,6 +58,7 @@ export function errorResponse(c: Context, error: ServiceError): Response {
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof ServiceError) return errorResponse(c, error);
+    if (error instanceof UnstorableTextError) return errorResponse(c, new ServiceError('invalid_body', error.message));
     if (error instanceof HTTPException) {
       const code = CODE_BY_STATUS[error.status];
       if (code) return errorResponse(c, new ServiceError(code, error.message || 'The request cannot be processed.'));

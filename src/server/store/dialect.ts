@@ -20,9 +20,11 @@ import {
   type PluginTransformResultArgs,
   type QueryResult,
   type RootOperationNode,
+  type PrimitiveValueListNode,
   type SelectModifierNode,
   type SelectQueryNode,
   type UnknownRow,
+  type ValueNode,
 } from 'kysely';
 import pg from 'pg';
 
@@ -88,7 +90,7 @@ function sqliteSetup(file: string): EngineSetup {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return { engine: 'sqlite', dialect: new SqliteDialect({ database: sqlite }), plugins: [new WithoutRowLocks()] };
+  return { engine: 'sqlite', dialect: new SqliteDialect({ database: sqlite }), plugins: [new WithoutRowLocks(), new RefuseNulText()] };
 }
 
 /**
@@ -113,7 +115,7 @@ function postgresSetup(connectionString: string, options: DialectOptions): Engin
   // Without a listener, a broken idle connection (the database restarted, an administrator ended
   // it) would be an unhandled 'error' event and end the process; the pool drops it and reconnects.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  return { engine: 'postgres', dialect: new PostgresDialect({ pool }), plugins: [] };
+  return { engine: 'postgres', dialect: new PostgresDialect({ pool }), plugins: [new RefuseNulText()] };
 }
 
 /** Recognises a unique-constraint violation from either engine. */
@@ -153,6 +155,50 @@ class WithoutRowLocks implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     return this.remover.transformNode(args.node, args.queryId);
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
+
+/** Text with U+0000 in it reached the database; the message is fit for the client. */
+export class UnstorableTextError extends Error {
+  override name = 'UnstorableTextError';
+}
+
+const NUL = '\u0000';
+
+function assertStorable(value: unknown): void {
+  if (typeof value === 'string' && value.includes(NUL)) {
+    throw new UnstorableTextError('Text containing the NUL character (U+0000) cannot be stored or looked up.');
+  }
+}
+
+class NulTextFinder extends OperationNodeTransformer {
+  protected override transformValue(node: ValueNode): ValueNode {
+    assertStorable(node.value);
+    return node;
+  }
+
+  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
+    node.values.forEach(assertStorable);
+    return node;
+  }
+}
+
+/**
+ * PostgreSQL cannot hold U+0000 in text (it fails the whole statement); SQLite can. No identity
+ * data has a use for it, so on both engines a query with such a parameter is refused before it
+ * runs, with an error the HTTP layer answers as a bad request: the engines agree, and nothing
+ * that a client sends can turn into a database failure. (JSON columns are unaffected: JSON text
+ * spells the character as an escape.)
+ */
+class RefuseNulText implements KyselyPlugin {
+  private readonly finder = new NulTextFinder();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.finder.transformNode(args.node, args.queryId);
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {

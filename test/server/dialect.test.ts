@@ -1,0 +1,63 @@
+/**
+ * What `store/dialect.ts` promises, on whichever engine the suite runs (SQLite, or PostgreSQL
+ * with TEST_DATABASE_URL): which URLs name which engine, numbers that come back as numbers, and
+ * text neither engine may be handed.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+
+import { createEngineSetup, parseDatabaseUrl } from '../../src/server/store/dialect.js';
+import { errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
+
+after(removeTestFolders);
+
+const ADMIN_TOKEN = 'a-management-token-for-dialect-tests-000';
+
+describe('DATABASE_URL', () => {
+  it('names SQLite or PostgreSQL, and nothing else', () => {
+    assert.deepEqual(parseDatabaseUrl('sqlite:./data/x.db'), { engine: 'sqlite', file: './data/x.db' });
+    assert.deepEqual(parseDatabaseUrl('sqlite::memory:'), { engine: 'sqlite', file: ':memory:' });
+    for (const url of ['postgres://u:p@db:5432/app', 'postgresql://db/app?sslmode=require']) {
+      assert.deepEqual(parseDatabaseUrl(url), { engine: 'postgres', url });
+    }
+    for (const url of ['sqlite:', 'mysql://u:p@db/app', 'postgres:/db', '']) assert.equal(parseDatabaseUrl(url), undefined, url);
+  });
+
+  it('refuses another engine without repeating the password of its URL', () => {
+    assert.throws(() => createEngineSetup('mysql://admin:hunter2-secret@db/app'), (error: Error) => {
+      assert.match(error.message, /Unsupported DATABASE_URL "mysql:…"/);
+      assert.doesNotMatch(error.message, /hunter2/);
+      return true;
+    });
+  });
+});
+
+describe('values on either engine', () => {
+  it('returns epoch milliseconds and counts as numbers', async () => {
+    const server = await startTestServer();
+    assert.equal((await server.post('/api/signup', { email: 'numbers@example.com', password: STRONG_PASSWORD })).status, 201);
+    const session = await server.db.selectFrom('sessions').select(['expires_at', 'created_at']).executeTakeFirstOrThrow();
+    assert.equal(typeof session.expires_at, 'number');
+    assert.equal(session.created_at, server.clock());
+    const counted = await server.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    assert.equal(counted.count, 1);
+    await server.close();
+  });
+
+  it('answers text with U+0000, which PostgreSQL cannot hold, with 400 invalid_body on both engines', async () => {
+    const server = await startTestServer({ env: { ADMIN_TOKEN } });
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const lookup = await server.request('/api/v2/users/auth0%7C%00', { headers: admin });
+    assert.equal(lookup.status, 400);
+    assert.equal((await errorOf(lookup)).code, 'invalid_body');
+
+    const signup = await server.post('/api/signup', { email: 'nul@example.com', password: STRONG_PASSWORD, name: 'Nul\u0000Name' });
+    assert.ok(signup.status === 400, `refused, not stored or failed (${signup.status})`);
+    const login = await server.post('/api/login', { identifier: 'nul\u0000@example.com', password: STRONG_PASSWORD });
+    assert.ok([400, 401].includes(login.status), `refused (${login.status})`);
+    await server.close();
+  });
+});
