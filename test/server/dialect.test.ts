@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
-import { createEngineSetup, parseDatabaseUrl } from '../../src/server/store/dialect.js';
+import Sqlite from 'better-sqlite3';
+
+import { createEngineSetup, parseDatabaseUrl, StatementCache } from '../../src/server/store/dialect.js';
 import { errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
 
 after(removeTestFolders);
@@ -59,5 +61,42 @@ describe('values on either engine', () => {
     const login = await server.post('/api/login', { identifier: 'nul\u0000@example.com', password: STRONG_PASSWORD });
     assert.ok([400, 401].includes(login.status), `refused (${login.status})`);
     await server.close();
+  });
+});
+
+describe('the SQLite statement cache', () => {
+  it('prepares a repeated query once, keeps at most its capacity, and answers like a fresh statement', () => {
+    const sqlite = new Sqlite(':memory:');
+    let prepared = 0;
+    const counting = {
+      prepare: (sql: string) => {
+        prepared++;
+        return sqlite.prepare(sql);
+      },
+      close: () => sqlite.close(),
+    };
+    const cache = new StatementCache(counting, 3);
+    cache.prepare('create table t (n integer)').run([]);
+    for (let n = 0; n < 10; n++) cache.prepare('insert into t (n) values (?)').run([n]);
+    assert.equal(prepared, 2, 'ten inserts of one SQL text prepared once');
+    assert.deepEqual(cache.prepare('select count(*) as c from t where n >= ?').all([5]), [{ c: 5 }]);
+    cache.prepare('select 1 as one').all([]);
+    cache.prepare('select 2 as two').all([]);
+    assert.equal(cache.size, 3, 'the least recently used statement left');
+
+    // A stream holds its statement while it is read; the same SQL runs beside it meanwhile.
+    const stream = cache.prepare('select n from t order by n').iterate([]);
+    const first = stream.next();
+    assert.deepEqual(first.value, { n: 0 });
+    assert.equal(cache.prepare('select n from t order by n').all([]).length, 10);
+    assert.equal([...stream].length, 9);
+
+    // A schema change after a statement was prepared: SQLite re-prepares it underneath.
+    assert.deepEqual(cache.prepare('select * from t where n = ?').all([3]), [{ n: 3 }]);
+    cache.prepare('alter table t add column label text').run([]);
+    const before = prepared;
+    assert.deepEqual(cache.prepare('select * from t where n = ?').all([3]), [{ n: 3, label: null }]);
+    assert.equal(prepared, before, 'served from the cache');
+    cache.close();
   });
 });

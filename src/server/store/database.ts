@@ -9,8 +9,8 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export function openDatabase(databaseUrl: string, options: DialectOptions = {}): Kysely<Database> {
-  const { dialect, plugins } = createEngineSetup(databaseUrl, options);
-  return new Kysely<Database>({ dialect, plugins });
+  const { dialect } = createEngineSetup(databaseUrl, options);
+  return new Kysely<Database>({ dialect });
 }
 
 /** Applies every pending migration in order; throws if one fails (it rolls back on its own). */

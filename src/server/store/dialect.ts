@@ -11,20 +11,16 @@ import { dirname, resolve } from 'node:path';
 
 import SqliteDatabase from 'better-sqlite3';
 import {
-  OperationNodeTransformer,
   PostgresDialect,
+  PostgresQueryCompiler,
   SqliteDialect,
+  SqliteQueryCompiler,
   type Dialect,
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  type PrimitiveValueListNode,
+  type QueryCompiler,
   type SelectModifierNode,
   type SelectQueryNode,
-  type UnknownRow,
-  type ValueNode,
+  type SqliteDatabase as SqliteDatabaseLike,
+  type SqliteStatement as SqliteStatementLike,
 } from 'kysely';
 import pg from 'pg';
 
@@ -66,12 +62,11 @@ export interface DialectOptions {
 export interface EngineSetup {
   engine: DatabaseEngine;
   dialect: Dialect;
-  plugins: KyselyPlugin[];
 }
 
 export const DEFAULT_POOL_SIZE = 10;
 
-/** The Kysely dialect (and the plugins it needs) for a `DATABASE_URL`. */
+/** The Kysely dialect for a `DATABASE_URL`. */
 export function createEngineSetup(databaseUrl: string, options: DialectOptions = {}): EngineSetup {
   const location = parseDatabaseUrl(databaseUrl);
   if (!location) {
@@ -90,7 +85,65 @@ function sqliteSetup(file: string): EngineSetup {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return { engine: 'sqlite', dialect: new SqliteDialect({ database: sqlite }), plugins: [new WithoutRowLocks(), new RefuseNulText()] };
+  return {
+    engine: 'sqlite',
+    dialect: new SqliteEngineDialect({ database: new StatementCache(sqlite) }),
+  };
+}
+
+/** Distinct SQL texts kept prepared: every query the server writes, with room for batch shapes. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing (parsing and planning the SQL)
+ * costs SQLite more than running the small indexed queries a request makes. The server's queries
+ * come from a fixed set of builders, so their SQL texts repeat: keep the prepared statements,
+ * least recently used out first. A statement cannot run while it is being iterated, so streams
+ * (the export) get a fresh statement of their own.
+ */
+export class StatementCache implements SqliteDatabaseLike {
+  private readonly statements = new Map<string, SqliteDatabase.Statement>();
+
+  constructor(
+    private readonly database: { prepare(sql: string): SqliteDatabase.Statement; close(): unknown },
+    private readonly capacity = STATEMENT_CACHE_SIZE,
+  ) {}
+
+  get size(): number {
+    return this.statements.size;
+  }
+
+  prepare(sql: string): SqliteStatementLike {
+    const statement = this.cached(sql);
+    return {
+      reader: statement.reader,
+      all: (parameters) => statement.all(parameters),
+      run: (parameters) => statement.run(parameters),
+      iterate: (parameters) => this.database.prepare(sql).iterate(parameters),
+    };
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.database.close();
+  }
+
+  private cached(sql: string): SqliteDatabase.Statement {
+    const statement = this.statements.get(sql);
+    if (statement) {
+      // Re-inserting moves it to the end: the Map's order is the recency order.
+      this.statements.delete(sql);
+      this.statements.set(sql, statement);
+      return statement;
+    }
+    const prepared = this.database.prepare(sql);
+    this.statements.set(sql, prepared);
+    if (this.statements.size > this.capacity) {
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    return prepared;
+  }
 }
 
 /**
@@ -115,7 +168,7 @@ function postgresSetup(connectionString: string, options: DialectOptions): Engin
   // Without a listener, a broken idle connection (the database restarted, an administrator ended
   // it) would be an unhandled 'error' event and end the process; the pool drops it and reconnects.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  return { engine: 'postgres', dialect: new PostgresDialect({ pool }), plugins: [new RefuseNulText()] };
+  return { engine: 'postgres', dialect: new PostgresEngineDialect({ pool }) };
 }
 
 /** Recognises a unique-constraint violation from either engine. */
@@ -136,32 +189,6 @@ const ROW_LOCKS: ReadonlySet<SelectModifierNode['modifier']> = new Set([
   'SkipLocked',
 ]);
 
-class RowLockRemover extends OperationNodeTransformer {
-  protected override transformSelectQuery(node: SelectQueryNode): SelectQueryNode {
-    const transformed = super.transformSelectQuery(node);
-    const endModifiers = transformed.endModifiers?.filter((modifier) => !ROW_LOCKS.has(modifier.modifier));
-    return { ...transformed, endModifiers: endModifiers?.length ? endModifiers : undefined };
-  }
-}
-
-/**
- * Repositories lock the rows they read to change (`forUpdate()`, `skipLocked()` for job claims),
- * which PostgreSQL needs when several connections write at once. SQLite has no row locks and
- * needs none: a write transaction holds the whole database, and this process's connection runs
- * one transaction at a time. So on SQLite the lock clauses are dropped before compiling.
- */
-class WithoutRowLocks implements KyselyPlugin {
-  private readonly remover = new RowLockRemover();
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.remover.transformNode(args.node, args.queryId);
-  }
-
-  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(args.result);
-  }
-}
-
 /** Text with U+0000 in it reached the database; the message is fit for the client. */
 export class UnstorableTextError extends Error {
   override name = 'UnstorableTextError';
@@ -169,39 +196,69 @@ export class UnstorableTextError extends Error {
 
 const NUL = '\u0000';
 
+/**
+ * PostgreSQL cannot hold U+0000 in text (it fails the whole statement); SQLite can. No identity
+ * data has a use for it, so on both engines a query with such a value is refused while it is
+ * compiled, before it runs, with an error the HTTP layer answers as a bad request: the engines
+ * agree, and nothing that a client sends can turn into a database failure. (JSON columns are
+ * unaffected: JSON text spells the character as an escape.)
+ */
 function assertStorable(value: unknown): void {
   if (typeof value === 'string' && value.includes(NUL)) {
     throw new UnstorableTextError('Text containing the NUL character (U+0000) cannot be stored or looked up.');
   }
 }
 
-class NulTextFinder extends OperationNodeTransformer {
-  protected override transformValue(node: ValueNode): ValueNode {
-    assertStorable(node.value);
-    return node;
+/**
+ * Every value of a query passes through `appendValue` (a parameter) or `appendImmediateValue` (a
+ * literal) while it is compiled, so that is where the check costs nothing extra: a plugin doing
+ * the same would walk every query's tree once more.
+ */
+class PostgresCompiler extends PostgresQueryCompiler {
+  protected override appendValue(parameter: unknown): void {
+    assertStorable(parameter);
+    super.appendValue(parameter);
   }
 
-  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
-    node.values.forEach(assertStorable);
-    return node;
+  protected override appendImmediateValue(value: unknown): void {
+    assertStorable(value);
+    super.appendImmediateValue(value);
   }
 }
 
 /**
- * PostgreSQL cannot hold U+0000 in text (it fails the whole statement); SQLite can. No identity
- * data has a use for it, so on both engines a query with such a parameter is refused before it
- * runs, with an error the HTTP layer answers as a bad request: the engines agree, and nothing
- * that a client sends can turn into a database failure. (JSON columns are unaffected: JSON text
- * spells the character as an escape.)
+ * Repositories lock the rows they read to change (`forUpdate()`, `skipLocked()` for job claims),
+ * which PostgreSQL needs when several connections write at once. SQLite has no row locks and
+ * needs none: a write transaction holds the whole database, and this process's connection runs
+ * one transaction at a time. So the SQLite compiler leaves the lock clauses out.
  */
-class RefuseNulText implements KyselyPlugin {
-  private readonly finder = new NulTextFinder();
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.finder.transformNode(args.node, args.queryId);
+class SqliteCompiler extends SqliteQueryCompiler {
+  protected override visitSelectQuery(node: SelectQueryNode): void {
+    const endModifiers = node.endModifiers?.filter((modifier) => !ROW_LOCKS.has(modifier.modifier));
+    super.visitSelectQuery(
+      endModifiers?.length === node.endModifiers?.length ? node : { ...node, endModifiers: endModifiers?.length ? endModifiers : undefined },
+    );
   }
 
-  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(args.result);
+  protected override appendValue(parameter: unknown): void {
+    assertStorable(parameter);
+    super.appendValue(parameter);
+  }
+
+  protected override appendImmediateValue(value: unknown): void {
+    assertStorable(value);
+    super.appendImmediateValue(value);
+  }
+}
+
+class SqliteEngineDialect extends SqliteDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new SqliteCompiler();
+  }
+}
+
+class PostgresEngineDialect extends PostgresDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new PostgresCompiler();
   }
 }
