@@ -100,7 +100,23 @@ export function readUserFile(
   if (!Number.isSafeInteger(maxRowDepth) || maxRowDepth < 1) {
     throw new RangeError(`maxRowDepth must be a whole number ≥ 1, not ${maxRowDepth}`);
   }
-  return readRows(source, skip, { maxRowBytes, maxRowDepth });
+  return readRows(source, skip, { maxRowBytes, maxRowDepth }, true);
+}
+
+/**
+ * readUserFile with every JSON array read by stream-json alone, without the fast scanner: the
+ * reference the fast path must agree with, row for row and error for error. For tests.
+ */
+export function readUserFileWithStreamJson(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ReadUserFileOptions = {},
+): AsyncIterable<UserFileRow> {
+  return readRows(
+    source,
+    options.skip ?? 0,
+    { maxRowBytes: options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES, maxRowDepth: options.maxRowDepth ?? MAX_JSON_DEPTH },
+    false,
+  );
 }
 
 /** The bounds every row is held to. */
@@ -113,6 +129,7 @@ async function* readRows(
   source: AsyncIterable<unknown>,
   skip: number,
   limits: RowLimits,
+  fast: boolean,
 ): AsyncGenerator<UserFileRow, void, undefined> {
   const preamble = new Preamble();
   let reader: RowReader | undefined;
@@ -122,7 +139,7 @@ async function* readRows(
       if (reader === undefined) {
         const start = preamble.skipOver(piece);
         if (start === piece.length) continue;
-        reader = preamble.readerFor(piece[start], skip, limits);
+        reader = preamble.readerFor(piece[start], skip, limits, fast);
         piece = piece.subarray(start);
       }
       for (const row of reader.write(piece)) yield row;
@@ -186,8 +203,11 @@ class Preamble {
     return piece.length;
   }
 
-  readerFor(first: number | undefined, skip: number, limits: RowLimits): RowReader {
-    if (first === 0x5b) return new ArrayReader({ line: this.line, column: this.column, byte: this.bytes }, skip, limits);
+  readerFor(first: number | undefined, skip: number, limits: RowLimits, fast: boolean): RowReader {
+    if (first === 0x5b) {
+      const start = { line: this.line, column: this.column, byte: this.bytes };
+      return fast ? new FastArrayReader(start, skip, limits) : new ArrayReader(start, skip, limits);
+    }
     if (first === 0x7b) return new NdjsonReader(this.line, this.bytes, skip, limits);
     throw this.wrongStartError(first, this.bytes);
   }
@@ -247,6 +267,17 @@ class ArrayReader implements RowReader {
     this.decodedUpTo = start.byte;
     this.maxRowBytes = limits.maxRowBytes;
     this.maxRowDepth = limits.maxRowDepth;
+  }
+
+  /**
+   * Takes over from the fast reader in the middle of the array: `prefix` is text that brings the
+   * verifier and parser to the state the file is in at `start` (an opening '[' and a stand-in for
+   * the rows before), and `row` the index the stand-in row has. `start.column` must be the column
+   * of the prefix's first character, so that positions past it come out as the file's own.
+   */
+  *resume(prefix: string, row: number): Generator<UserFileRow, void, undefined> {
+    this.row = row;
+    yield* this.feed(prefix);
   }
 
   *write(bytes: Buffer): Generator<UserFileRow, void, undefined> {
@@ -446,6 +477,252 @@ class ArrayReader implements RowReader {
 
   private fail(message: string): never {
     throw new UserFileFormatError(message);
+  }
+}
+
+/** Where the fast reader is between rows: what the next significant byte may be. */
+type ArrayGap = 'open' | 'afterRow' | 'afterComma' | 'closed';
+
+/** A place between rows from which the stream-json reader can take over, and its state there. */
+interface ArrayMark extends FilePosition {
+  gap: ArrayGap;
+  /** Rows complete before it. */
+  rows: number;
+}
+
+/** scanRow's answers other than the index after the row's last byte. */
+const ROW_GOES_ON = -1;
+const ROW_TOO_DEEP = -2;
+
+/** Line breaks as stream-json's verifier counts them: a CRLF is one. */
+const LINE_BREAKS = /\r\n|[\n\r\u2028\u2029]/g;
+
+/**
+ * A JSON array read quickly: a byte scanner follows strings, escapes and bracket depth to find
+ * where each row (an object or array) ends, and `JSON.parse` reads the row's text. It checks only
+ * what it can be sure of: the punctuation between rows, the depth limit, and that the row decodes
+ * and parses; a row that is small enough in bytes is small enough for maxRowBytes too, whose
+ * compact UTF-16 count is never larger. At anything else (a row over the limit in bytes or too
+ * deep, bad UTF-8 or JSON, a row that is not an object or array, a file that ends early), the
+ * stream-json reader takes over from the last place between rows, with the rows before it counted,
+ * so every row it yields and every error it raises, with its line, column and byte, is the one the
+ * stream-json reader would have given for the whole file.
+ */
+class FastArrayReader implements RowReader {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  /** The stream-json reader, once it has taken over. */
+  private slow: ArrayReader | undefined;
+  private opened = false;
+  private gap: ArrayGap | 'row' = 'open';
+  private rows = 0;
+  /** File offset of the current piece's first byte. */
+  private pieceStart: number;
+  /** Line and column (UTF-16 code units, as the verifier counts) of the next byte between rows. */
+  private line: number;
+  private column: number;
+  private afterCarriageReturn = false;
+  private mark: ArrayMark;
+  /** The bytes from the mark to the start of the current piece, for the stream-json reader to read again. */
+  private held: Buffer[] = [];
+  /** The row being scanned: where it started, its bytes so far, and the scanner's state. */
+  private rowLine = 0;
+  private rowColumn = 0;
+  private rowParts: Buffer[] = [];
+  private rowBytes = 0;
+  /** CRLFs the row has across piece ends, which the verifier counts twice; whether its bytes so far end in a CR. */
+  private rowSplitBreaks = 0;
+  private rowEndsInCarriageReturn = false;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  private readonly maxRowBytes: number;
+  private readonly maxRowDepth: number;
+
+  constructor(
+    start: FilePosition,
+    private readonly skip: number,
+    private readonly limits: RowLimits,
+  ) {
+    this.pieceStart = start.byte;
+    this.line = start.line;
+    this.column = start.column;
+    this.mark = { ...start, gap: 'open', rows: 0 };
+    this.maxRowBytes = limits.maxRowBytes;
+    this.maxRowDepth = limits.maxRowDepth;
+  }
+
+  *write(bytes: Buffer): Generator<UserFileRow, void, undefined> {
+    if (this.slow) return yield* this.slow.write(bytes);
+    // The verifier counts a CRLF cut in two by the end of a piece as two line breaks: so do we.
+    this.afterCarriageReturn = false;
+    let i = 0;
+    if (!this.opened) {
+      // The '[' the preamble saw.
+      this.opened = true;
+      this.column++;
+      i = 1;
+      this.setMark(i);
+    }
+    /** Where this piece's bytes after the mark begin: the mark is at `i` or before this piece. */
+    let heldFrom = i;
+    const length = bytes.length;
+    while (i < length) {
+      if (this.gap === 'row') {
+        const from = i;
+        if (from === 0 && this.rowEndsInCarriageReturn && bytes[0] === LINE_FEED) this.rowSplitBreaks++;
+        const end = this.scanRow(bytes, from);
+        const rowBytes = this.rowBytes + (end < 0 ? length : end) - from;
+        if (end === ROW_TOO_DEEP || rowBytes > this.maxRowBytes) return yield* this.fallBack(bytes, heldFrom);
+        if (end === ROW_GOES_ON) {
+          this.rowParts.push(bytes.subarray(from));
+          this.rowBytes = rowBytes;
+          this.rowEndsInCarriageReturn = bytes[length - 1] === CARRIAGE_RETURN;
+          break;
+        }
+        const parts = this.rowParts;
+        const rowText = parts.length === 0 ? bytes.subarray(from, end) : Buffer.concat([...parts, bytes.subarray(from, end)]);
+        let value: unknown;
+        let text: string;
+        try {
+          text = this.decoder.decode(rowText);
+          value = JSON.parse(text);
+        } catch {
+          return yield* this.fallBack(bytes, heldFrom);
+        }
+        this.rowParts = [];
+        this.rowBytes = 0;
+        this.passRow(text);
+        const index = this.rows++;
+        this.gap = 'afterRow';
+        i = end;
+        heldFrom = this.setMark(i);
+        if (index >= this.skip) yield { index, value };
+        continue;
+      }
+      const byte = bytes[i];
+      if (byte === 0x20 || byte === 0x09) {
+        this.column++;
+        this.afterCarriageReturn = false;
+      } else if (byte === LINE_FEED) {
+        if (!this.afterCarriageReturn) this.line++;
+        this.column = 1;
+        this.afterCarriageReturn = false;
+      } else if (byte === CARRIAGE_RETURN) {
+        this.line++;
+        this.column = 1;
+        this.afterCarriageReturn = true;
+      } else if (byte === 0x2c && this.gap === 'afterRow') {
+        this.gap = 'afterComma';
+        this.column++;
+        this.afterCarriageReturn = false;
+        heldFrom = this.setMark(i + 1);
+      } else if (byte === 0x5d && (this.gap === 'afterRow' || this.gap === 'open')) {
+        this.gap = 'closed';
+        this.column++;
+        this.afterCarriageReturn = false;
+        heldFrom = this.setMark(i + 1);
+      } else if ((byte === 0x7b || byte === 0x5b) && (this.gap === 'open' || this.gap === 'afterComma')) {
+        this.gap = 'row';
+        this.rowLine = this.line;
+        this.rowColumn = this.column;
+        this.rowSplitBreaks = 0;
+        this.rowEndsInCarriageReturn = false;
+        this.depth = 0;
+        this.inString = false;
+        this.escaped = false;
+        continue; // the scanner reads the opening byte
+      } else {
+        return yield* this.fallBack(bytes, heldFrom);
+      }
+      i++;
+    }
+    if (this.gap === 'row') {
+      if (heldFrom < length) this.held.push(bytes.subarray(heldFrom));
+    } else {
+      // Nothing but whitespace since the mark: move it here, so that held bytes stay bounded.
+      this.setMark(length);
+    }
+    this.pieceStart += length;
+  }
+
+  *end(): Generator<UserFileRow, void, undefined> {
+    if (!this.slow) {
+      if (this.gap === 'closed') return;
+      // The file ends before the array does: the stream-json reader words that.
+      const empty = Buffer.alloc(0);
+      yield* this.fallBack(empty, 0);
+    }
+    if (this.slow) yield* this.slow.end();
+  }
+
+  /** Follows one row from `from` on; the index after its last byte, or ROW_GOES_ON or ROW_TOO_DEEP. */
+  private scanRow(bytes: Buffer, from: number): number {
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    const maxDepth = this.maxRowDepth;
+    const length = bytes.length;
+    for (let i = from; i < length; i++) {
+      const byte = bytes[i];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === 0x5c) escaped = true;
+        else if (byte === 0x22) inString = false;
+      } else if (byte === 0x22) {
+        inString = true;
+      } else if (byte === 0x7b || byte === 0x5b) {
+        if (++depth > maxDepth) return ROW_TOO_DEEP;
+      } else if ((byte === 0x7d || byte === 0x5d) && --depth === 0) {
+        return i + 1;
+      }
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    return ROW_GOES_ON;
+  }
+
+  /** Moves the line and column past a row, counting line breaks as the verifier does. */
+  private passRow(text: string): void {
+    this.afterCarriageReturn = false;
+    // Four searches for one character are quicker than one search for a class of them.
+    if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0) {
+      this.line = this.rowLine;
+      this.column = this.rowColumn + text.length;
+      return;
+    }
+    let lines = this.rowSplitBreaks;
+    let lastEnd = 0;
+    for (const match of text.matchAll(LINE_BREAKS)) {
+      lines++;
+      lastEnd = match.index + match[0].length;
+    }
+    this.line = this.rowLine + lines;
+    this.column = 1 + text.length - lastEnd;
+  }
+
+  /** Marks the piece's byte `at` as the place to take over from; returns `at`, where held bytes now begin. */
+  private setMark(at: number): number {
+    this.held = [];
+    if (this.gap !== 'row') this.mark = { line: this.line, column: this.column, byte: this.pieceStart + at, gap: this.gap, rows: this.rows };
+    return at;
+  }
+
+  /** Hands the file to the stream-json reader from the mark on, and reads what has come since. */
+  private *fallBack(bytes: Buffer, heldFrom: number): Generator<UserFileRow, void, undefined> {
+    const { gap, rows, line, column, byte } = this.mark;
+    // Text that leaves the verifier and parser as the file leaves them at the mark: the '[' and,
+    // for the rows before, one stand-in row that is counted but not yielded.
+    const prefix = gap === 'open' ? '[' : gap === 'afterRow' ? '[{}' : gap === 'afterComma' ? '[{},' : rows === 0 ? '[]' : '[{}]';
+    const slow = new ArrayReader({ line, column: column - prefix.length, byte }, Math.max(this.skip, rows), this.limits);
+    this.slow = slow;
+    yield* slow.resume(prefix, rows === 0 ? 0 : rows - 1);
+    // Piece by piece as they came, so that the verifier sees the same pieces as it would have.
+    const replay = [...this.held, bytes.subarray(heldFrom)];
+    this.held = [];
+    this.rowParts = [];
+    for (const piece of replay) yield* slow.write(piece);
   }
 }
 
