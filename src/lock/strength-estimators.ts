@@ -4,7 +4,7 @@
  * otherwise.
  */
 import { loadStrengthEstimator, type StrengthEstimator } from '../shared/policy/strength.js';
-import { COMMON_PASSWORD_SEPARATOR, type StrengthRequest, type StrengthResponse } from './strength-messages.js';
+import { sortedWordList, type StrengthRequest, type StrengthResponse, type WordList } from './strength-messages.js';
 
 export interface Estimator {
   score(password: string, userInputs: readonly string[]): Promise<number>;
@@ -13,7 +13,7 @@ export interface Estimator {
 
 export interface StartedEstimator {
   estimator: Estimator;
-  commonPasswords: ReadonlySet<string>;
+  commonPasswords: WordList;
 }
 
 /** A worker when one starts, this thread otherwise; rejects when the dictionaries cannot load. */
@@ -51,7 +51,7 @@ async function startOnThisThread(): Promise<StartedEstimator> {
 class WorkerDidNotStart extends Error {}
 
 function startInWorker(worker: Worker): Promise<StartedEstimator> {
-  const commonPasswords = new Set<string>();
+  let commonPasswords: WordList | undefined;
   const pending = new Map<number, { resolve: (score: number) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const estimator: Estimator = {
@@ -81,10 +81,11 @@ function startInWorker(worker: Worker): Promise<StartedEstimator> {
       const response = event.data;
       switch (response.kind) {
         case 'common-passwords':
-          for (const word of response.words.split(COMMON_PASSWORD_SEPARATOR)) commonPasswords.add(word);
+          commonPasswords = sortedWordList(response.words);
           break;
         case 'ready':
-          resolve({ estimator, commonPasswords });
+          if (commonPasswords) resolve({ estimator, commonPasswords });
+          else reject(new Error('the strength worker sent no common-password list'));
           break;
         case 'failed':
           reject(new Error(response.message));

@@ -8,12 +8,7 @@
  * `score` per request (see strength-messages.ts).
  */
 import { loadStrengthEstimator } from '../shared/policy/strength.js';
-import {
-  COMMON_PASSWORD_SEPARATOR,
-  COMMON_PASSWORDS_PER_MESSAGE,
-  type StrengthRequest,
-  type StrengthResponse,
-} from './strength-messages.js';
+import { joinSorted, type StrengthRequest, type StrengthResponse } from './strength-messages.js';
 
 /** What this module sees as `self`: the dedicated worker's scope, typed as far as it is used here. */
 interface WorkerScope {
@@ -27,11 +22,8 @@ const estimator = loadStrengthEstimator();
 
 estimator.then(
   (loaded) => {
-    const words = [...loaded.commonPasswords];
-    for (let start = 0; start < words.length; start += COMMON_PASSWORDS_PER_MESSAGE) {
-      const slice = words.slice(start, start + COMMON_PASSWORDS_PER_MESSAGE);
-      scope.postMessage({ kind: 'common-passwords', words: slice.join(COMMON_PASSWORD_SEPARATOR) });
-    }
+    // One string, sorted here: the page searches it as it is, with nothing to build.
+    scope.postMessage({ kind: 'common-passwords', words: joinSorted(loaded.commonPasswords) });
     scope.postMessage({ kind: 'ready' });
   },
   (error: unknown) => scope.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),

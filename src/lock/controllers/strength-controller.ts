@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 import type { Estimator } from '../strength-estimators.js';
+import type { WordList } from '../strength-messages.js';
 
 interface Estimate {
   key: string;
@@ -20,7 +21,7 @@ interface Estimate {
  */
 export class StrengthController implements ReactiveController {
   /** The common-password list (lowercased) for the dictionary rule, once loaded. */
-  commonPasswords: ReadonlySet<string> | undefined;
+  commonPasswords: WordList | undefined;
   private estimator: Estimator | undefined;
   private loading = false;
   private estimate: Estimate | undefined;

@@ -21,7 +21,7 @@ export interface PasswordContext extends PersonalInfo {
   /** zxcvbn-ts score (0..4) of this very password, once estimated. */
   score?: number | undefined;
   /** Lowercased common passwords, once loaded. */
-  commonPasswords?: ReadonlySet<string> | undefined;
+  commonPasswords?: Pick<ReadonlySet<string>, 'has'> | undefined;
   /** Server only: whether the password repeats one of the user's last `history` passwords. */
   reusesRecentPassword?: boolean | undefined;
 }
@@ -130,7 +130,7 @@ export function checkPassword(password: string, policy: PasswordPolicy, context:
 function dictionaryVerdict(
   normalized: string,
   policy: PasswordPolicy,
-  commonPasswords: ReadonlySet<string> | undefined,
+  commonPasswords: Pick<ReadonlySet<string>, 'has'> | undefined,
 ): boolean | null {
   const lowered = foldCase(normalized);
   if (policy.dictionary.custom.some((entry) => foldCase(entry) === lowered)) return false;
