@@ -99,6 +99,7 @@ function keyForCode(code: string): TranslationKey {
  * @csspart rule-pending - A rule checked when the form is sent (beside `rule`).
  * @csspart rule-classes - The character classes listed under the character-class rule.
  * @csspart strength-meter - The password strength meter.
+ * @csspart strength-meter-stale - The meter while it shows the previous password's score, until the typed one is estimated (beside `strength-meter`).
  * @csspart strength-bar - One bar of the meter.
  * @csspart strength-bar-filled - A lit bar of the meter (beside `strength-bar`).
  * @csspart strength-label - The meter's text.
@@ -820,16 +821,22 @@ export class ProvisionLock extends LitElement {
   private renderStrength(): TemplateResult {
     const { t } = this.i18n;
     const { password } = this.values;
-    const score = password ? this.strength.scoreOf(password, this.personalInputs()) : undefined;
+    const exact = password ? this.strength.scoreOf(password, this.personalInputs()) : undefined;
+    // While the typed password waits for its estimate, the meter keeps the last score, marked as
+    // out of date, instead of emptying and refilling its bars on every key press.
+    const score = password ? (exact ?? this.strength.lastScore) : undefined;
+    const stale = exact === undefined && score !== undefined;
     const label = score === undefined ? t('strengthPending') : t(`strength${score}` as TranslationKey);
-    return html`<div part="strength-meter" class="meter" id="strength" data-score=${score ?? 'none'}>
+    return html`<div part="strength-meter ${stale ? 'strength-meter-stale' : ''}" class="meter" id="strength" data-score=${score ?? 'none'}>
       <span class="bars" aria-hidden="true">
         ${[0, 1, 2, 3].map(
           (bar) => html`<span part="strength-bar ${score !== undefined && score > bar ? 'strength-bar-filled' : ''}"
             class="bar"></span>`,
         )}
       </span>
-      <span part="strength-label">${t('strengthLabel')}: ${label}</span>
+      <span part="strength-label"
+        >${t('strengthLabel')}: ${label}${stale ? html`<span class="visually-hidden"> (${t('strengthUpdating')})</span>` : nothing}</span
+      >
     </div>`;
   }
 

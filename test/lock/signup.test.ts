@@ -4,6 +4,7 @@ import type { PublicConfig } from '../../src/shared/api.js';
 import { resolvePasswordPolicy, resolveUsernamePolicy } from '../../src/shared/policy/index.js';
 import {
   checklist,
+  clear,
   input,
   mount,
   nextEvent,
@@ -97,6 +98,49 @@ describe('sign-up checklist', () => {
     expect(checklist(element).dictionary).to.equal('met');
     expect(part(element, '[part~="strength-label"]').textContent).to.include('Very strong');
     expect(element.shadowRoot?.querySelectorAll('[part~="strength-bar-filled"]').length).to.equal(4);
+  });
+
+  it('keeps the last score on the meter, said to be updating, while the typed password waits for its own', async () => {
+    const element = await mount(
+      html`<provision-lock view="signup" .config=${configWith({ strength: 'low', minScore: 3 })}></provision-lock>`,
+    );
+    const meter = part(element, '[part~="strength-meter"]');
+    const label = part(element, '[part~="strength-label"]');
+    await type(element, 'password', 'password');
+    await waitUntil(() => checklist(element).min_score !== 'pending', 'no score', { timeout: 8000 });
+    expect(meter.dataset.score).to.equal('0');
+    expect(meter.getAttribute('part')).not.to.include('strength-meter-stale');
+    expect(label.textContent).not.to.include('updating');
+    const rows = [...(element.shadowRoot?.querySelectorAll('#password-rules > li') ?? [])];
+    const bars = [...meter.querySelectorAll('[part~="strength-bar"]')];
+    expect([rows.length, bars.length]).to.deep.equal([5, 4]);
+
+    // The next key press: the score is the last one until the estimate for this password arrives.
+    await type(element, 'password', 'Zq8!mR2#vL9@wK');
+    expect(meter.dataset.score).to.equal('0');
+    expect(meter.getAttribute('part')).to.include('strength-meter-stale');
+    expect(label.textContent).to.include('Very weak');
+    expect(label.querySelector('.visually-hidden')?.textContent).to.equal(' (updating)');
+    expect(checklist(element).min_score).to.equal('pending');
+    // Nothing about the meter is announced: it is no live region, only the field's description.
+    expect(meter.closest('[aria-live], [role="status"], [role="alert"]')).to.equal(null);
+    expect(input(element, 'password').getAttribute('aria-describedby')).to.include('strength');
+    await expect(element).to.be.accessible();
+
+    await waitUntil(() => meter.dataset.score === '4', 'the new password was not scored', { timeout: 2000 });
+    expect(meter.getAttribute('part')).not.to.include('strength-meter-stale');
+    expect(label.textContent?.replace(/\s+/g, ' ')).to.equal('Password strength: Very strong');
+    expect(checklist(element).min_score).to.equal('met');
+    // Rows and bars were updated in place, not rebuilt.
+    const same = (before: Element[], after: Iterable<Element>): boolean => [...after].every((node, index) => node === before[index]);
+    expect(same(rows, element.shadowRoot?.querySelectorAll('#password-rules > li') ?? [])).to.equal(true);
+    expect(same(bars, meter.querySelectorAll('[part~="strength-bar"]'))).to.equal(true);
+
+    // An emptied field starts the meter over.
+    await clear(element, 'password');
+    expect(meter.dataset.score).to.equal('none');
+    expect(label.textContent).to.include('Type a password');
+    expect(meter.getAttribute('part')).not.to.include('strength-meter-stale');
   });
 
   it('applies the username policy as the user types', async () => {

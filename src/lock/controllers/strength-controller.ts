@@ -6,6 +6,8 @@ import type { WordList } from '../strength-messages.js';
 interface Estimate {
   key: string;
   score: number;
+  /** Whether the estimated password was empty (its score says nothing about the next one). */
+  empty: boolean;
 }
 
 /**
@@ -84,6 +86,14 @@ export class StrengthController implements ReactiveController {
     return this.estimate?.key === keyOf(password, userInputs) ? this.estimate.score : undefined;
   }
 
+  /**
+   * The latest score of a non-empty password, whichever: what the meter keeps showing, marked as
+   * out of date, while the password being typed waits for its own.
+   */
+  get lastScore(): number | undefined {
+    return this.estimate?.empty === false ? this.estimate.score : undefined;
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
     const { estimator, wanted } = this;
@@ -106,7 +116,7 @@ export class StrengthController implements ReactiveController {
       this.running = false;
     }
     if (estimator !== this.estimator) return;
-    this.estimate = { key: keyOf(wanted.password, wanted.userInputs), score };
+    this.estimate = { key: keyOf(wanted.password, wanted.userInputs), score, empty: !wanted.password };
     this.host.requestUpdate();
     // The typist may have gone on while this estimate ran: estimate the latest password too.
     this.schedule();

@@ -106,6 +106,7 @@ const ar: LanguageTable = {
   strength3: 'قوية',
   strength4: 'قوية جدًا',
   strengthPending: 'اكتب كلمة مرور',
+  strengthUpdating: 'جارٍ التحديث',
 
   // Field errors (client side)
   emailRequired: 'أدخل عنوان بريدك الإلكتروني.',

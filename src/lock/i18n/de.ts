@@ -82,6 +82,7 @@ const de: LanguageTable = {
   strength3: 'Stark',
   strength4: 'Sehr stark',
   strengthPending: 'Geben Sie ein Passwort ein',
+  strengthUpdating: 'wird aktualisiert',
 
   // Field errors (client side)
   emailRequired: 'Geben Sie Ihre E-Mail-Adresse ein.',

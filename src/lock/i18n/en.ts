@@ -88,6 +88,8 @@ export const en = {
   strength3: 'Strong',
   strength4: 'Very strong',
   strengthPending: 'Type a password',
+  // Said (not shown) after the strength while it is still the previous password's
+  strengthUpdating: 'updating',
 
   // Field errors (client side)
   emailRequired: 'Enter your email address.',

@@ -81,6 +81,7 @@ const es: LanguageTable = {
   strength3: 'Segura',
   strength4: 'Muy segura',
   strengthPending: 'Escribe una contraseña',
+  strengthUpdating: 'actualizando',
 
   // Field errors (client side)
   emailRequired: 'Escribe tu dirección de correo electrónico.',

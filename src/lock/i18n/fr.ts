@@ -82,6 +82,7 @@ const fr: LanguageTable = {
   strength3: 'Fort',
   strength4: 'Très fort',
   strengthPending: 'Saisissez un mot de passe',
+  strengthUpdating: 'mise à jour en cours',
 
   // Field errors (client side)
   emailRequired: 'Saisissez votre adresse e-mail.',

@@ -78,6 +78,7 @@ const ja: LanguageTable = {
   strength3: '強い',
   strength4: '非常に強い',
   strengthPending: 'パスワードを入力してください',
+  strengthUpdating: '更新中',
 
   // Field errors (client side)
   emailRequired: 'メールアドレスを入力してください。',

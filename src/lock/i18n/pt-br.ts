@@ -81,6 +81,7 @@ const ptBR: LanguageTable = {
   strength3: 'Forte',
   strength4: 'Muito forte',
   strengthPending: 'Digite uma senha',
+  strengthUpdating: 'atualizando',
 
   // Field errors (client side)
   emailRequired: 'Digite seu endereço de e-mail.',
