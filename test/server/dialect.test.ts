@@ -8,7 +8,8 @@ import { after, describe, it } from 'node:test';
 
 import Sqlite from 'better-sqlite3';
 
-import { createEngineSetup, parseDatabaseUrl, StatementCache } from '../../src/server/store/dialect.js';
+import { createEngineSetup, parseDatabaseUrl, StatementCache, UnstorableTextError } from '../../src/server/store/dialect.js';
+import { preparedQuery } from '../../src/server/store/prepared-query.js';
 import { errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
 
 after(removeTestFolders);
@@ -98,5 +99,32 @@ describe('the SQLite statement cache', () => {
     assert.deepEqual(cache.prepare('select * from t where n = ?').all([3]), [{ n: 3, label: null }]);
     assert.equal(prepared, before, 'served from the cache');
     cache.close();
+  });
+});
+
+describe('prepared queries', () => {
+  const usersByEmailDomain = preparedQuery(2, (db, pattern: string, limit: number) =>
+    db.selectFrom('users').select('email').where('email', 'like', pattern).orderBy('email').limit(limit),
+  );
+
+  it("compile once and run with each call's own values, in and out of transactions, on either engine", async () => {
+    const server = await startTestServer();
+    for (const email of ['a@one.example', 'b@one.example', 'c@two.example']) {
+      assert.equal((await server.post('/api/signup', { email, password: STRONG_PASSWORD })).status, 201);
+    }
+    assert.deepEqual(await usersByEmailDomain(server.db, '%@one.example', 10), [{ email: 'a@one.example' }, { email: 'b@one.example' }]);
+    assert.deepEqual(await usersByEmailDomain(server.db, '%@two.example', 10), [{ email: 'c@two.example' }]);
+    assert.deepEqual(await usersByEmailDomain(server.db, '%.example', 1), [{ email: 'a@one.example' }]);
+    const inTransaction = await server.db.transaction().execute((trx) => usersByEmailDomain(trx, '%@two.example', 5));
+    assert.deepEqual(inTransaction, [{ email: 'c@two.example' }]);
+    await assert.rejects(usersByEmailDomain(server.db, '%\u0000', 1), UnstorableTextError);
+    await server.close();
+  });
+
+  it('refuse a build that does not pass every value through as a parameter', async () => {
+    const server = await startTestServer();
+    const dropsItsValue = preparedQuery(1, (db, _email: string) => db.selectFrom('users').select('email'));
+    await assert.rejects(dropsItsValue(server.db, 'x@example.com'), /placed 0 of its 1 values/);
+    await server.close();
   });
 });

@@ -11,11 +11,11 @@ import {
   deleteEndedSessions,
   deleteSession,
   deleteSessionsOfUser,
-  findSession,
+  findSessionWithUser,
   insertSession,
   touchSession,
 } from '../store/sessions-repository.js';
-import { findUserById, type UserRow } from '../store/users-repository.js';
+import type { UserRow } from '../store/users-repository.js';
 import type { Clock } from './clock.js';
 
 const HOUR_MS = 3_600_000;
@@ -72,16 +72,16 @@ export class SessionService {
   /** The user behind a live session token, or undefined (unknown, expired, idle or blocked). */
   async authenticate(token: string): Promise<UserRow | undefined> {
     const id = hashSessionToken(token);
-    const session = await findSession(this.db, id);
-    if (!session) return undefined;
+    const found = await findSessionWithUser(this.db, id);
+    if (!found) return undefined;
+    const { session, user } = found;
     const now = this.clock();
     const idleDeadline = Number(session.last_seen_at) + this.settings.idleHours * HOUR_MS;
     if (Number(session.expires_at) <= now || idleDeadline <= now) {
       await deleteSession(this.db, id);
       return undefined;
     }
-    const user = await findUserById(this.db, session.user_id);
-    if (!user || user.blocked) {
+    if (user.blocked) {
       await deleteSession(this.db, id);
       return undefined;
     }

@@ -73,7 +73,7 @@ function databaseIdentityId(row: UserRow): string {
  * The user as the public API shows it (design §3); absent values are left out. A password is the
  * `auth0` identity, as in Auth0; social identities follow, oldest first.
  */
-export function toPublicUser(row: UserRow, hasPassword: boolean, socialIdentities: readonly IdentityRow[]): User {
+export function toPublicUser(row: UserRow, hasPassword: boolean, socialIdentities: readonly Pick<IdentityRow, 'provider' | 'provider_user_id'>[]): User {
   return {
     user_id: row.id,
     email: row.email,

@@ -10,7 +10,7 @@ import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } fr
 import { findCredential, insertCredential } from '../store/credentials-repository.js';
 import { isUniqueViolation } from '../store/dialect.js';
 import {
-  findIdentitiesOfUser,
+  findSignInMethods,
   findIdentity,
   insertIdentity,
   updateIdentityProfile,
@@ -333,11 +333,8 @@ export class UserService {
 
   /** The user as the public API shows it, with every identity: password and social. */
   async describe(user: UserRow): Promise<User> {
-    const [credential, identities] = await Promise.all([
-      findCredential(this.db, user.id),
-      findIdentitiesOfUser(this.db, user.id),
-    ]);
-    return toPublicUser(user, credential !== undefined, identities);
+    const { hasPassword, identities } = await findSignInMethods(this.db, user.id);
+    return toPublicUser(user, hasPassword, identities);
   }
 
   /** Counts a login (password or a session right after sign-up) and returns the updated row. */

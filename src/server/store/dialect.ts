@@ -102,10 +102,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * (the export) get a fresh statement of their own.
  */
 export class StatementCache implements SqliteDatabaseLike {
-  private readonly statements = new Map<string, SqliteDatabase.Statement>();
+  private readonly statements = new Map<string, CachedStatement>();
 
   constructor(
-    private readonly database: { prepare(sql: string): SqliteDatabase.Statement; close(): unknown },
+    private readonly database: PreparingDatabase,
     private readonly capacity = STATEMENT_CACHE_SIZE,
   ) {}
 
@@ -114,21 +114,6 @@ export class StatementCache implements SqliteDatabaseLike {
   }
 
   prepare(sql: string): SqliteStatementLike {
-    const statement = this.cached(sql);
-    return {
-      reader: statement.reader,
-      all: (parameters) => statement.all(parameters),
-      run: (parameters) => statement.run(parameters),
-      iterate: (parameters) => this.database.prepare(sql).iterate(parameters),
-    };
-  }
-
-  close(): void {
-    this.statements.clear();
-    this.database.close();
-  }
-
-  private cached(sql: string): SqliteDatabase.Statement {
     const statement = this.statements.get(sql);
     if (statement) {
       // Re-inserting moves it to the end: the Map's order is the recency order.
@@ -136,13 +121,50 @@ export class StatementCache implements SqliteDatabaseLike {
       this.statements.set(sql, statement);
       return statement;
     }
-    const prepared = this.database.prepare(sql);
+    const prepared = new CachedStatement(this.database, sql);
     this.statements.set(sql, prepared);
     if (this.statements.size > this.capacity) {
       const oldest = this.statements.keys().next().value;
       if (oldest !== undefined) this.statements.delete(oldest);
     }
     return prepared;
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.database.close();
+  }
+}
+
+interface PreparingDatabase {
+  prepare(sql: string): SqliteDatabase.Statement;
+  close(): unknown;
+}
+
+class CachedStatement implements SqliteStatementLike {
+  private readonly statement: SqliteDatabase.Statement;
+
+  constructor(
+    private readonly database: PreparingDatabase,
+    private readonly sql: string,
+  ) {
+    this.statement = database.prepare(sql);
+  }
+
+  get reader(): boolean {
+    return this.statement.reader;
+  }
+
+  all(parameters: readonly unknown[]): unknown[] {
+    return this.statement.all(parameters);
+  }
+
+  run(parameters: readonly unknown[]): SqliteDatabase.RunResult {
+    return this.statement.run(parameters);
+  }
+
+  iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
+    return this.database.prepare(this.sql).iterate(parameters);
   }
 }
 
@@ -203,7 +225,7 @@ const NUL = '\u0000';
  * agree, and nothing that a client sends can turn into a database failure. (JSON columns are
  * unaffected: JSON text spells the character as an escape.)
  */
-function assertStorable(value: unknown): void {
+export function assertStorable(value: unknown): void {
   if (typeof value === 'string' && value.includes(NUL)) {
     throw new UnstorableTextError('Text containing the NUL character (U+0000) cannot be stored or looked up.');
   }

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
+import { preparedQuery } from './prepared-query.js';
 import type { Database, IdentitiesTable } from './schema.js';
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -17,8 +18,39 @@ export function findIdentity(
     .executeTakeFirst();
 }
 
-export function findIdentitiesOfUser(db: Kysely<Database>, userId: string): Promise<IdentityRow[]> {
-  return db.selectFrom('identities').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+const selectSignInMethods = preparedQuery(1, (db, userId: string) =>
+  db
+    .selectFrom('users')
+    .leftJoin('identities', 'identities.user_id', 'users.id')
+    .select((eb) => [
+      eb.exists(eb.selectFrom('credentials').select('credentials.user_id').whereRef('credentials.user_id', '=', 'users.id')).as('has_password'),
+      'identities.provider',
+      'identities.provider_user_id',
+    ])
+    .where('users.id', '=', userId)
+    .orderBy('identities.created_at'),
+);
+
+export interface SignInMethods {
+  hasPassword: boolean;
+  /** Social identities, oldest first. */
+  identities: Pick<IdentityRow, 'provider' | 'provider_user_id'>[];
+}
+
+/**
+ * How a user can sign in (a password, social identities), in one query: the session endpoint
+ * asks this on every call. Left-joined from the user, so a user without identities still gives
+ * the one row that says whether a password exists.
+ */
+export async function findSignInMethods(db: Kysely<Database>, userId: string): Promise<SignInMethods> {
+  const rows = await selectSignInMethods(db, userId);
+  const identities: SignInMethods['identities'] = [];
+  for (const { provider, provider_user_id } of rows) {
+    if (provider !== null && provider_user_id !== null) identities.push({ provider, provider_user_id });
+  }
+  // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
+  const hasPassword = rows[0]?.has_password;
+  return { hasPassword: hasPassword === true || hasPassword === 1, identities };
 }
 
 export function findIdentitiesOfUsers(db: Kysely<Database>, userIds: readonly string[]): Promise<IdentityRow[]> {

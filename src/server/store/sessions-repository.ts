@@ -1,6 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import type { Database, SessionsTable } from './schema.js';
+import type { UserRow } from './users-repository.js';
+import { preparedQuery } from './prepared-query.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -8,8 +10,29 @@ export async function insertSession(db: Kysely<Database>, session: Insertable<Se
   await db.insertInto('sessions').values(session).execute();
 }
 
-export function findSession(db: Kysely<Database>, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+const selectSessionWithUser = preparedQuery(1, (db, id: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.expires_at as session_expires_at', 'sessions.last_seen_at as session_last_seen_at'])
+    .where('sessions.id', '=', id),
+);
+
+export interface SessionWithUser {
+  session: Pick<SessionRow, 'expires_at' | 'last_seen_at'>;
+  user: UserRow;
+}
+
+/**
+ * A session and its user in one query: every authenticated request starts here. (A session
+ * cannot outlive its user: deleting a user deletes its sessions.)
+ */
+export async function findSessionWithUser(db: Kysely<Database>, id: string): Promise<SessionWithUser | undefined> {
+  const [row] = await selectSessionWithUser(db, id);
+  if (!row) return undefined;
+  const { session_expires_at, session_last_seen_at, ...user } = row;
+  return { session: { expires_at: session_expires_at, last_seen_at: session_last_seen_at }, user };
 }
 
 export async function touchSession(db: Kysely<Database>, id: string, at: number): Promise<void> {
