@@ -30,6 +30,9 @@ export async function loadLanguage(language: SupportedLanguage): Promise<Languag
   return (await LOADERS[language]()).default;
 }
 
+/** One `Intl.PluralRules` per language: making one costs more than the rest of a lookup. */
+const pluralRules = new Map<SupportedLanguage, Intl.PluralRules>();
+
 /**
  * Looks a key up in the overrides, then the language's table, then English, picking the plural
  * form for `{count}` and filling the placeholders.
@@ -45,7 +48,9 @@ export function translate(
     overrides[candidate] ?? (table as Readonly<Record<string, string>>)[candidate];
   let text: string | undefined;
   if (typeof params.count === 'number') {
-    const category = new Intl.PluralRules(language).select(params.count);
+    let rules = pluralRules.get(language);
+    if (!rules) pluralRules.set(language, (rules = new Intl.PluralRules(language)));
+    const category = rules.select(params.count);
     if (category !== 'other') text = lookup(`${key}_${category}`);
   }
   text ??= lookup(key) ?? en[key];
