@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
+import { insertInChunks } from './bulk-insert.js';
 import type { CredentialsTable, Database, HashFormat } from './schema.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
@@ -10,9 +11,9 @@ export async function insertCredential(db: Kysely<Database>, credential: Inserta
   await db.insertInto('credentials').values(credential).execute();
 }
 
-/** Many credentials in one statement, for users a bulk import has just created. */
+/** Many credentials in a few multi-row statements of fixed shapes, for users a bulk import has just created. */
 export async function insertCredentials(db: Kysely<Database>, credentials: readonly Insertable<CredentialsTable>[]): Promise<void> {
-  if (credentials.length > 0) await db.insertInto('credentials').values([...credentials]).execute();
+  await insertInChunks(db, 'credentials', credentials);
 }
 
 export function findCredential(db: Kysely<Database>, userId: string): Promise<CredentialRow | undefined> {

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 
+import { insertInChunks } from './bulk-insert.js';
 import type { Database, UserOrigin, UsersTable } from './schema.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -8,9 +9,9 @@ export async function insertUser(db: Kysely<Database>, user: Insertable<UsersTab
   await db.insertInto('users').values(user).execute();
 }
 
-/** Many users in one statement, as a bulk import writes a batch. */
+/** Many users in a few multi-row statements of fixed shapes, as a bulk import writes a batch. */
 export async function insertUsers(db: Kysely<Database>, users: readonly Insertable<UsersTable>[]): Promise<void> {
-  if (users.length > 0) await db.insertInto('users').values([...users]).execute();
+  await insertInChunks(db, 'users', users);
 }
 
 /** What a bulk import needs to know of a user it may collide with. */
@@ -34,8 +35,21 @@ export function findUsersByKeys(
   return db
     .selectFrom('users')
     .select(['id', 'email', 'username', 'import_job_id'])
-    .where((eb) => eb.or(asked.map(([column, values]) => eb(column, 'in', [...values]))))
+    .where((eb) => eb.or(asked.map(([column, values]) => eb(column, 'in', paddedToPowerOfTwo(values)))))
     .execute();
+}
+
+/**
+ * The list lengthened to a power of two by repeating its last value, which changes no `in`: the
+ * query then has a handful of SQL texts, each prepared once, instead of one per batch.
+ */
+function paddedToPowerOfTwo(values: readonly string[]): string[] {
+  const padded = [...values];
+  const last = values.at(-1);
+  if (last === undefined) return padded;
+  const size = 2 ** Math.ceil(Math.log2(values.length));
+  while (padded.length < size) padded.push(last);
+  return padded;
 }
 
 export function findUserById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
