@@ -56,14 +56,42 @@ function isContainer(node: unknown): node is object {
   return typeof node === 'object' && node !== null;
 }
 
+/**
+ * Whether `value` holds a container deeper than `maxDepth` or, with `checkText`, a key or string
+ * that findJsonFlaw refuses. A plain loop over two stacks, with no paths: the quick answer for the
+ * common case of no flaw at all, which import rows ask for one by one.
+ */
+function mayBeFlawed(value: unknown, maxDepth: number, checkText: boolean): boolean {
+  const nodes: unknown[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const depth = depths.pop() ?? 1;
+    if (typeof node === 'string') {
+      if (checkText && !isWellFormedText(node)) return true;
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > maxDepth) return true;
+    // The keys jsonNodes visits (Object.entries's), arrays' included.
+    for (const key of Object.keys(node)) {
+      if (checkText && (key === RESERVED_KEY || !isWellFormedText(key))) return true;
+      nodes.push((node as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
 /** Whether arrays and objects nest in `value` deeper than `limit` levels. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  for (const { node, depth } of jsonNodes(value)) if (isContainer(node) && depth > limit) return true;
-  return false;
+  return mayBeFlawed(value, limit, false);
 }
 
 /** The first flaw in `value`, or undefined. */
 export function findJsonFlaw(value: unknown, maxDepth: number): JsonFlaw | undefined {
+  if (!mayBeFlawed(value, maxDepth, true)) return undefined;
+  // Which flaw comes first, and where: the walk with paths, only for values that have one.
   for (const { node, depth, path, key } of jsonNodes(value)) {
     if (key === RESERVED_KEY) return { kind: 'reserved_key', path, message: `the key "${RESERVED_KEY}" is not allowed` };
     if (key !== undefined && !isWellFormedText(key)) {
