@@ -31,7 +31,7 @@ import { isoTime, type Clock } from './clock.js';
 import type { CredentialService } from './credentials.js';
 import type { LegacyProfile, LegacyStore } from './legacy-store.js';
 import type { SecurityNotices } from './notices.js';
-import { hashedCredential, needsRehash, verifyAgainstDummy, verifyStoredPassword } from './passwords.js';
+import { hashedCredential, needsRehash, verifyAgainstDummy, verifyStoredPassword, type StoredPassword } from './passwords.js';
 import { ServiceError } from './service-error.js';
 import type { ClientMeta } from './sessions.js';
 import type { SocialProfile } from './social-providers.js';
@@ -41,6 +41,16 @@ export interface UserPolicies {
   signup: { enabled: boolean };
   username: UsernamePolicy;
   password: PasswordPolicy;
+}
+
+/**
+ * A hash started now and perhaps never awaited (the sign-up was refused first): its failure, if
+ * any, must not surface as an unhandled rejection; whoever awaits it still sees the failure.
+ */
+function startHashing(password: string): Promise<StoredPassword> {
+  const hashing = hashedCredential(password);
+  hashing.catch(() => undefined);
+  return hashing;
 }
 
 export class UserService {
@@ -67,6 +77,16 @@ export class UserService {
 
   /** Creates the user and their password credential together, or nothing at all. */
   async signUp(body: SignupBody): Promise<UserRow> {
+    return this.createAccount(body, startHashing(body.password));
+  }
+
+  /**
+   * The argon2id hash runs in libuv's thread pool while this thread checks the policy (the
+   * zxcvbn-ts estimate costs a third of a hash) and looks for an existing account, so a sign-up
+   * takes about one hash, not a hash plus the checks. A refused sign-up has then spent a hash, as
+   * a failed login does; sign-ups are rate limited like logins.
+   */
+  private async createAccount(body: SignupBody, hashing: Promise<StoredPassword>): Promise<UserRow> {
     this.assertSignupOpen();
     const { email, name } = body;
     const username = this.acceptableUsername(body.username);
@@ -82,12 +102,11 @@ export class UserService {
         rules: passwordCheck.rules,
       });
     }
-    // Checked before hashing so that a duplicate costs no hash; the unique indexes still decide
-    // when two sign-ups race.
+    // The unique indexes still decide when two sign-ups race.
     await this.assertAvailable(email, username);
     await this.assertUnknownToLegacyStore(email, username);
 
-    const credential = await hashedCredential(body.password);
+    const credential = await hashing;
     const now = isoTime(this.clock);
     const user = newUserRow({
       id: newUserId(),
@@ -161,15 +180,17 @@ export class UserService {
   /**
    * With `signup.revealExisting: false`, sign-up answers the same whether the email had an
    * account or not: the new account's owner is welcomed by mail, the existing one's is told of the
-   * attempt, and the existing case spends the same argon2 hash a new account costs.
+   * attempt, and the existing case waits for the same argon2 hash a new account waits for.
    */
   async signUpWithoutRevealing(body: SignupBody): Promise<void> {
+    const hashing = startHashing(body.password);
     try {
-      const user = await this.signUp(body);
+      const user = await this.createAccount(body, hashing);
       this.notices.accountCreated(user.email);
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === 'user_exists' && error.details.field === 'email')) throw error;
-      await hashedCredential(body.password);
+      // The hash a new account would have waited for, started at the same moment: both answers take as long.
+      await hashing;
       this.notices.signupWithExistingEmail(body.email);
     }
   }
