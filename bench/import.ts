@@ -13,7 +13,9 @@
  *
  * Every measurement runs in a child process of its own, so a peak resident set (getrusage's
  * maxrss: the whole process, as the operating system saw it) belongs to that measurement alone
- * and earlier sizes do not inflate later ones.
+ * and earlier sizes do not inflate later ones. The children run this file bundled to plain
+ * JavaScript by esbuild (dependencies left as imports), as a built `provision-lock` CLI runs: a
+ * child under tsx would carry its loader (a worker thread and an esbuild service) in every figure.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import Sqlite from 'better-sqlite3';
+import { build } from 'esbuild';
 
 import { resolveConfig } from '../src/server/config.js';
 import { silentLogger } from '../src/server/logger.js';
@@ -33,7 +36,7 @@ import { importedCredential } from '../src/server/services/passwords.js';
 import { IMPORT_BATCH_SIZE } from '../src/server/services/user-import.js';
 import { DATABASE_PROVIDER, newUserRow } from '../src/server/services/user-records.js';
 import { migrateToLatest, openDatabase } from '../src/server/store/database.js';
-import { benchUser, ensureUsersFile, HASH_POOL_SIZE, loadHashPool } from './import-data.js';
+import { benchUser, CACHE_DIRECTORY, ensureUsersFile, HASH_POOL_SIZE, loadHashPool } from './import-data.js';
 import { recordSection, type Figure } from './results.js';
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
@@ -236,13 +239,33 @@ async function measureInThisProcess(measurement: Measurement, users: number, dir
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
+/** This file and the server code it reaches, bundled to one JavaScript module for the children. */
+async function buildChildScript(): Promise<string> {
+  const outfile = join(CACHE_DIRECTORY, 'build', 'import.mjs');
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 /** Runs one measurement in a fresh process and returns what it reported. */
-function measureInChild(measurement: Measurement, users: number, directory: string, file: string): MeasurementResult {
-  const script = fileURLToPath(import.meta.url);
+function measureInChild(script: string, measurement: Measurement, users: number, directory: string, file: string): MeasurementResult {
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--expose-gc', script, '--measure', measurement, String(users), directory, file],
-    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * MB },
+    ['--expose-gc', script, '--measure', measurement, String(users), directory, file],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 16 * MB,
+      env: { ...process.env, BENCH_CACHE_DIRECTORY: CACHE_DIRECTORY },
+    },
   );
   const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
   if (child.status !== 0 || !lastLine.startsWith('{')) {
@@ -314,6 +337,7 @@ function figuresOf({ users, runs }: SizeFigures): Figure[] {
 async function main(): Promise<void> {
   const sizes = sizesToRun();
   const pool = loadHashPool();
+  const childScript = await buildChildScript();
   const measured: SizeFigures[] = [];
   for (const users of sizes) {
     const file = await ensureUsersFile(users, pool);
@@ -322,7 +346,7 @@ async function main(): Promise<void> {
     for (let repeat = 0; repeat < repeats; repeat++) {
       const run = (measurement: Measurement, directory: string): void => {
         process.stderr.write(`${measurement}, ${users.toLocaleString('en-US')} users, run ${repeat + 1}/${repeats}\n`);
-        runs[measurement].push(measureInChild(measurement, users, directory, file));
+        runs[measurement].push(measureInChild(childScript, measurement, users, directory, file));
       };
       const baselineDirectory = mkdtempSync(join(tmpdir(), 'provision-lock-bench-baseline-'));
       const importDirectory = mkdtempSync(join(tmpdir(), 'provision-lock-bench-import-'));
