@@ -520,7 +520,8 @@ function phcBytes(value: string): Buffer | undefined {
   return PHC_B64.test(value) && value.length % 4 !== 1 ? Buffer.from(value, 'base64') : undefined;
 }
 
-function bcryptProblem(value: string): string | undefined {
+/** What is wrong with a bcrypt hash, or undefined if nothing is. */
+export function bcryptProblem(value: string): string | undefined {
   const cost = BCRYPT_HASH.exec(value)?.[1];
   if (cost === undefined) return 'must be a bcrypt hash: $2a$, $2b$ or $2y$, a two-digit cost, then 53 characters of salt and hash';
   if (Number(cost) < 4 || Number(cost) > MAX_BCRYPT_COST) return `must have a cost from 04 to ${MAX_BCRYPT_COST}`;
