@@ -8,7 +8,7 @@ const layerRules = (forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'custom-elements.json'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/.cache/**', 'custom-elements.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
