@@ -4,6 +4,7 @@
  */
 import type { PasswordPolicy } from '../api.js';
 import { normalize } from './characters.js';
+import { installDictionaryPrefilter } from './dictionary-prefilter.js';
 import { checkPassword, personalInfoTokens, type PasswordCheck, type PersonalInfo } from './password.js';
 
 export interface StrengthEstimator {
@@ -43,6 +44,9 @@ async function createEstimator(): Promise<StrengthEstimator> {
     l33tMaxSubstitutions: 5,
     maxLength: 64,
   });
+  // Three quarters of an estimate went to looking substrings up in twenty dictionaries; see
+  // dictionary-prefilter.ts. Same scores, several times faster.
+  installDictionaryPrefilter(zxcvbn);
   const commonPasswords = new Set(common.dictionary['passwords-common'].map((entry) => entry.toLowerCase()));
   return {
     score: (password, userInputs) => zxcvbn.check(normalize(password), [...userInputs]).score,

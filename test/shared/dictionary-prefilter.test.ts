@@ -1,0 +1,108 @@
+/**
+ * The prefiltered dictionary lookup (src/shared/policy/dictionary-prefilter.ts) must give zxcvbn-ts
+ * exactly the matches its own lookup gives. The reference is zxcvbn-ts's ES module build, a second
+ * copy of its classes that the prefilter is never installed on; the estimator under test is the
+ * one the server and the widget use, from the CommonJS build Node loads for `@zxcvbn-ts/core`.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+
+import * as core from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as english from '@zxcvbn-ts/language-en';
+import fc from 'fast-check';
+
+import { hasDictionaryPrefilter, installDictionaryPrefilter } from '../../src/shared/policy/dictionary-prefilter.js';
+
+type Factory = InstanceType<typeof core.ZxcvbnFactory>;
+
+// The same options as src/shared/policy/strength.ts.
+const options = {
+  dictionary: { ...common.dictionary, ...english.dictionary },
+  graphs: common.adjacencyGraphs,
+  translations: english.translations,
+  l33tMaxSubstitutions: 5,
+  maxLength: 64,
+};
+
+// A string, so that TypeScript does not look for the ES module build's own type declarations.
+const REFERENCE_BUILD: string = '@zxcvbn-ts/core/dist/index.mjs';
+
+let prefiltered: Factory;
+let reference: Factory;
+
+/** Every match zxcvbn-ts's matchers find, before scoring picks a sequence. */
+function allMatches(factory: Factory, password: string, userInputs: string[]): unknown {
+  const main: unknown = Reflect.get(factory, 'main');
+  assert.equal(typeof main, 'function');
+  return (main as (password: string, userInputs: string[]) => unknown).call(factory, password, userInputs);
+}
+
+/** The estimate without the time it took. */
+function estimate(factory: Factory, password: string, userInputs: string[]): unknown {
+  const { calcTime: _calcTime, ...result } = factory.check(password, userInputs);
+  return result;
+}
+
+function assertSameAnswers(password: string, userInputs: string[]): void {
+  const context = JSON.stringify({ password, userInputs });
+  assert.deepStrictEqual(allMatches(prefiltered, password, userInputs), allMatches(reference, password, userInputs), context);
+  assert.deepStrictEqual(estimate(prefiltered, password, userInputs), estimate(reference, password, userInputs), context);
+}
+
+describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
+  before(async () => {
+    prefiltered = new core.ZxcvbnFactory(options);
+    assert.equal(installDictionaryPrefilter(prefiltered), true, 'the prefilter fits this version of zxcvbn-ts');
+    const referenceModule = (await import(REFERENCE_BUILD)) as typeof core;
+    reference = new referenceModule.ZxcvbnFactory(options);
+  });
+
+  it('is installed on the estimator the server and the widget use, and not on the reference', async () => {
+    const { loadStrengthEstimator } = await import('../../src/shared/policy/strength.js');
+    await loadStrengthEstimator();
+    // The estimator's factory is private to strength.ts; a new factory shares its classes.
+    assert.equal(hasDictionaryPrefilter(new core.ZxcvbnFactory({})), true);
+    assert.equal(hasDictionaryPrefilter(reference), false);
+    assert.notEqual(Object.getPrototypeOf(reference), Object.getPrototypeOf(prefiltered));
+  });
+
+  it('finds the same matches and gives the same estimate on chosen passwords', () => {
+    const cases: [string, string[]][] = [
+      ['Correct-Horse-Battery-9', ['b-new-1@example.com']],
+      ['P@$$w0rd1', []],
+      ['M0nk3y$2020', []],
+      ['johnsmith1990', ['john.smith@example.com', 'John', 'Smith']],
+      ['htimsnhoj', ['johnsmith']],
+      ['oneTwoThreeFourFive', []],
+      ['correcthorsebatterystaple', []],
+      // What a plain object answers for names it inherits: zxcvbn-ts's lookup finds them.
+      ['constructor__proto__', []],
+      ['Constructor1', ['__proto__']],
+      ['', []],
+      ['a', ['a']],
+      ['xK9#mP2$vL7!qR4&nT8', []],
+      ['qwertyuiopasdfghjkl;zxcvbnm,./1234567890-=!@#$%^&*()_+QWERTYUIOP{}|', []],
+    ];
+    for (const [password, userInputs] of cases) assertSameAnswers(password, userInputs);
+  });
+
+  it('finds the same matches and gives the same estimate on generated passwords', () => {
+    const words = ['password', 'monkey', 'dragon', 'love', 'john', 'smith', 'one', 'two', 'summer', 'constructor', 'drowssap'];
+    const piece = fc.oneof(
+      fc.constantFrom(...words),
+      fc.constantFrom(...words).map((word) => word.toUpperCase()),
+      // l33t spellings and separators
+      fc.constantFrom('@', '$', '0', '1', '3', '4', '5', '7', '!', '|', '-', '_', '.', ' ', '2020', '1990'),
+      fc.string({ maxLength: 6 }),
+    );
+    const password = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));
+    const userInputs = fc.array(fc.oneof(fc.constantFrom(...words, 'jane.doe@example.com'), fc.string({ maxLength: 8 })), { maxLength: 3 });
+    fc.assert(
+      fc.property(password, userInputs, (generated, inputs) => {
+        assertSameAnswers(generated, inputs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
