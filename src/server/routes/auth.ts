@@ -111,12 +111,13 @@ export function authRoutes(services: Services, config: ServerConfig, sessionCook
 
     .get('/session', async (c) => {
       const token = sessionCookie.read(c);
-      const user = token === undefined ? undefined : await services.sessions.authenticate(token);
-      if (!user) {
+      const authenticated = token === undefined ? undefined : await services.sessions.authenticate(token);
+      if (!authenticated) {
         if (token !== undefined) sessionCookie.clear(c);
         throw new ServiceError('unauthenticated', 'There is no valid session.');
       }
-      return c.json({ user: await services.users.describe(user) });
+      // The session's query brought the sign-in methods along: nothing more to read.
+      return c.json({ user: await services.users.describe(authenticated.user, authenticated.signInMethods) });
     })
     .all('/session', methodNotAllowed(['GET']));
 }

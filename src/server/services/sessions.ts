@@ -15,6 +15,7 @@ import {
   insertSession,
   touchSession,
 } from '../store/sessions-repository.js';
+import type { SignInMethods } from '../store/identities-repository.js';
 import type { UserRow } from '../store/users-repository.js';
 import type { Clock } from './clock.js';
 
@@ -25,6 +26,11 @@ const TOUCH_INTERVAL_MS = 60_000;
 export interface SessionSettings {
   ttlHours: number;
   idleHours: number;
+}
+
+export interface AuthenticatedUser {
+  user: UserRow;
+  signInMethods: SignInMethods;
 }
 
 export interface StartedSession {
@@ -69,12 +75,15 @@ export class SessionService {
     return { token, expiresAt };
   }
 
-  /** The user behind a live session token, or undefined (unknown, expired, idle or blocked). */
-  async authenticate(token: string): Promise<UserRow | undefined> {
+  /**
+   * The user behind a live session token, with how they can sign in, or undefined (unknown,
+   * expired, idle or blocked).
+   */
+  async authenticate(token: string): Promise<AuthenticatedUser | undefined> {
     const id = hashSessionToken(token);
     const found = await findSessionWithUser(this.db, id);
     if (!found) return undefined;
-    const { session, user } = found;
+    const { session, user, signInMethods } = found;
     const now = this.clock();
     const idleDeadline = Number(session.last_seen_at) + this.settings.idleHours * HOUR_MS;
     if (Number(session.expires_at) <= now || idleDeadline <= now) {
@@ -86,7 +95,7 @@ export class SessionService {
       return undefined;
     }
     if (now - Number(session.last_seen_at) >= TOUCH_INTERVAL_MS) await touchSession(this.db, id, now);
-    return user;
+    return { user, signInMethods };
   }
 
   async revoke(token: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { PasswordPolicy, SignupBody, User, UsernamePolicy } from '../../shared/api.js';
 import type { SocialProviderSettings } from '../config.js';
 import { checkUsername, evaluatePassword, looksLikeEmail, normalizeUsername } from '../../shared/policy/index.js';
-import { findCredential, insertCredential } from '../store/credentials-repository.js';
+import { findUserWithPassword, insertCredential, type UserWithPassword } from '../store/credentials-repository.js';
 import { isUniqueViolation } from '../store/dialect.js';
 import {
   findSignInMethods,
@@ -15,6 +15,7 @@ import {
   insertIdentity,
   updateIdentityProfile,
   type IdentityRow,
+  type SignInMethods,
 } from '../store/identities-repository.js';
 import type { Database } from '../store/schema.js';
 import {
@@ -137,7 +138,8 @@ export class UserService {
    * knows the password, except accounts imported without any password, which must reset.
    */
   async logIn(identifier: string, password: string, client: ClientMeta): Promise<UserRow> {
-    const user = await this.findByIdentifier(identifier);
+    const found = await this.findByIdentifier(identifier);
+    const user = found?.user;
     const attemptKey = this.bruteForce.keyFor(identifier, client.ip);
     // Counted before the password is checked, so that racing guesses cannot exceed the allowance.
     const attempt = await this.bruteForce.beginAttempt(attemptKey, { userId: user?.id, ip: client.ip });
@@ -160,7 +162,7 @@ export class UserService {
       throw error;
     }
 
-    const credential = user ? await findCredential(this.db, user.id) : undefined;
+    const credential = found?.password;
     const valid = credential ? await verifyStoredPassword(credential, password) : await verifyAgainstDummy(password);
     if (user && !credential && user.password_reset_required) {
       throw new ServiceError('password_reset_required', 'This account must choose a password before logging in.');
@@ -353,24 +355,24 @@ export class UserService {
   }
 
   /** The user as the public API shows it, with every identity: password and social. */
-  async describe(user: UserRow): Promise<User> {
-    const { hasPassword, identities } = await findSignInMethods(this.db, user.id);
+  async describe(user: UserRow, signInMethods?: SignInMethods): Promise<User> {
+    const { hasPassword, identities } = signInMethods ?? (await findSignInMethods(this.db, user.id));
     return toPublicUser(user, hasPassword, identities);
   }
 
   /** Counts a login (password or a session right after sign-up) and returns the updated row. */
   async recordLogin(userId: string, client: ClientMeta): Promise<UserRow> {
-    await recordSuccessfulLogin(this.db, userId, { at: isoTime(this.clock), ip: client.ip });
-    const user = await findUserById(this.db, userId);
+    const user = await recordSuccessfulLogin(this.db, userId, { at: isoTime(this.clock), ip: client.ip });
     if (!user) throw new Error(`User ${userId} vanished while logging in`);
     return user;
   }
 
-  private findByIdentifier(identifier: string): Promise<UserRow | undefined> {
+  /** The account a login names (email, or username where usernames are on), with its password. */
+  private findByIdentifier(identifier: string): Promise<UserWithPassword | undefined> {
     const trimmed = identifier.trim();
-    if (looksLikeEmail(trimmed)) return findUserByEmail(this.db, trimmed.toLowerCase());
+    if (looksLikeEmail(trimmed)) return findUserWithPassword(this.db, { email: trimmed.toLowerCase() });
     if (!this.policies.username.enabled) return Promise.resolve(undefined);
-    return findUserByUsername(this.db, normalizeUsername(trimmed));
+    return findUserWithPassword(this.db, { username: normalizeUsername(trimmed) });
   }
 
   /** The normalised username to store, or undefined; throws when the policy refuses it. */

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import { insertInChunks } from './bulk-insert.js';
+import { preparedQuery } from './prepared-query.js';
 import type { CredentialsTable, Database, HashFormat } from './schema.js';
+import type { UserRow } from './users-repository.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 
@@ -14,6 +16,40 @@ export async function insertCredential(db: Kysely<Database>, credential: Inserta
 /** Many credentials in a few multi-row statements of fixed shapes, for users a bulk import has just created. */
 export async function insertCredentials(db: Kysely<Database>, credentials: readonly Insertable<CredentialsTable>[]): Promise<void> {
   await insertInChunks(db, 'credentials', credentials);
+}
+
+/** A user found for a password login, with the stored password when the account has one. */
+export interface UserWithPassword {
+  user: UserRow;
+  password: Pick<CredentialRow, 'password_hash' | 'hash_format'> | undefined;
+}
+
+function selectUserWithPassword(db: Kysely<Database>) {
+  return db
+    .selectFrom('users')
+    .leftJoin('credentials', 'credentials.user_id', 'users.id')
+    .selectAll('users')
+    .select(['credentials.password_hash as stored_password_hash', 'credentials.hash_format as stored_hash_format']);
+}
+
+const selectByEmailWithPassword = preparedQuery(1, (db, email: string) => selectUserWithPassword(db).where('users.email', '=', email));
+const selectByUsernameWithPassword = preparedQuery(1, (db, username: string) =>
+  selectUserWithPassword(db).where('users.username', '=', username),
+);
+
+/**
+ * The user a login names and their stored password, in one query (a login reads nothing else
+ * before the password check). `email` and `username` must already be normalised.
+ */
+export async function findUserWithPassword(
+  db: Kysely<Database>,
+  by: { email: string } | { username: string },
+): Promise<UserWithPassword | undefined> {
+  const [row] = 'email' in by ? await selectByEmailWithPassword(db, by.email) : await selectByUsernameWithPassword(db, by.username);
+  if (!row) return undefined;
+  const { stored_password_hash, stored_hash_format, ...user } = row;
+  const password = stored_password_hash !== null && stored_hash_format !== null ? { password_hash: stored_password_hash, hash_format: stored_hash_format } : undefined;
+  return { user, password };
 }
 
 export function findCredential(db: Kysely<Database>, userId: string): Promise<CredentialRow | undefined> {

@@ -38,12 +38,24 @@ export interface SignInMethods {
 }
 
 /**
- * How a user can sign in (a password, social identities), in one query: the session endpoint
- * asks this on every call. Left-joined from the user, so a user without identities still gives
- * the one row that says whether a password exists.
+ * How a user can sign in (a password, social identities), in one query, for the responses that
+ * describe a user (login, sign-up). Left-joined from the user, so a user without identities still
+ * gives the one row that says whether a password exists. (`GET /api/session` reads the same with
+ * the session, in sessions-repository.ts.)
  */
 export async function findSignInMethods(db: Kysely<Database>, userId: string): Promise<SignInMethods> {
-  const rows = await selectSignInMethods(db, userId);
+  return signInMethodsOf(await selectSignInMethods(db, userId));
+}
+
+/** One row per social identity of a user (or one row without any), as both queries give them. */
+export interface SignInMethodRow {
+  has_password: unknown;
+  provider: string | null;
+  provider_user_id: string | null;
+}
+
+/** Folds the rows of a user left-joined to its identities into how that user can sign in. */
+export function signInMethodsOf(rows: readonly SignInMethodRow[]): SignInMethods {
   const identities: SignInMethods['identities'] = [];
   for (const { provider, provider_user_id } of rows) {
     if (provider !== null && provider_user_id !== null) identities.push({ provider, provider_user_id });

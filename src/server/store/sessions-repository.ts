@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import type { Database, SessionsTable } from './schema.js';
 import type { UserRow } from './users-repository.js';
+import { signInMethodsOf, type SignInMethods } from './identities-repository.js';
 import { preparedQuery } from './prepared-query.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -14,25 +15,41 @@ const selectSessionWithUser = preparedQuery(1, (db, id: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('identities', 'identities.user_id', 'users.id')
     .selectAll('users')
-    .select(['sessions.expires_at as session_expires_at', 'sessions.last_seen_at as session_last_seen_at'])
-    .where('sessions.id', '=', id),
+    .select((eb) => [
+      'sessions.expires_at as session_expires_at',
+      'sessions.last_seen_at as session_last_seen_at',
+      eb.exists(eb.selectFrom('credentials').select('credentials.user_id').whereRef('credentials.user_id', '=', 'users.id')).as('has_password'),
+      'identities.provider',
+      'identities.provider_user_id',
+    ])
+    .where('sessions.id', '=', id)
+    .orderBy('identities.created_at'),
 );
 
 export interface SessionWithUser {
   session: Pick<SessionRow, 'expires_at' | 'last_seen_at'>;
   user: UserRow;
+  signInMethods: SignInMethods;
 }
 
 /**
- * A session and its user in one query: every authenticated request starts here. (A session
- * cannot outlive its user: deleting a user deletes its sessions.)
+ * A session, its user and how that user can sign in, in one query: `GET /api/session` is the
+ * request a page with the widget makes on every load, and this is all it reads. One row per social
+ * identity (the user's columns repeated), or one row without any. (A session cannot outlive its
+ * user: deleting a user deletes its sessions.)
  */
 export async function findSessionWithUser(db: Kysely<Database>, id: string): Promise<SessionWithUser | undefined> {
-  const [row] = await selectSessionWithUser(db, id);
-  if (!row) return undefined;
-  const { session_expires_at, session_last_seen_at, ...user } = row;
-  return { session: { expires_at: session_expires_at, last_seen_at: session_last_seen_at }, user };
+  const rows = await selectSessionWithUser(db, id);
+  const [first] = rows;
+  if (!first) return undefined;
+  const { session_expires_at, session_last_seen_at, has_password: _hasPassword, provider: _provider, provider_user_id: _providerUserId, ...user } = first;
+  return {
+    session: { expires_at: session_expires_at, last_seen_at: session_last_seen_at },
+    user,
+    signInMethods: signInMethodsOf(rows),
+  };
 }
 
 export async function touchSession(db: Kysely<Database>, id: string, at: number): Promise<void> {

@@ -66,16 +66,18 @@ export function findUserByUsername(db: Kysely<Database>, username: string): Prom
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
-export async function recordSuccessfulLogin(
+/** Counts a login and answers the user as it now is (undefined if there is no such user). */
+export function recordSuccessfulLogin(
   db: Kysely<Database>,
   id: string,
   login: { at: string; ip: string },
-): Promise<void> {
-  await db
+): Promise<UserRow | undefined> {
+  return db
     .updateTable('users')
     .set((eb) => ({ last_login: login.at, last_ip: login.ip, logins_count: eb('logins_count', '+', 1) }))
     .where('id', '=', id)
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function updateUserProfile(
