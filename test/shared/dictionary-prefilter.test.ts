@@ -13,17 +13,11 @@ import * as english from '@zxcvbn-ts/language-en';
 import fc from 'fast-check';
 
 import { hasDictionaryPrefilter, installDictionaryPrefilter } from '../../src/shared/policy/dictionary-prefilter.js';
+import { estimatorOptions, loadStrengthEstimator } from '../../src/shared/policy/strength.js';
 
 type Factory = InstanceType<typeof core.ZxcvbnFactory>;
 
-// The same options as src/shared/policy/strength.ts.
-const options = {
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: english.translations,
-  l33tMaxSubstitutions: 5,
-  maxLength: 64,
-};
+const options = estimatorOptions(common, english);
 
 // A string, so that TypeScript does not look for the ES module build's own type declarations.
 const REFERENCE_BUILD: string = '@zxcvbn-ts/core/dist/index.mjs';
@@ -59,7 +53,6 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
   });
 
   it('is installed on the estimator the server and the widget use, and not on the reference', async () => {
-    const { loadStrengthEstimator } = await import('../../src/shared/policy/strength.js');
     await loadStrengthEstimator();
     // The estimator's factory is private to strength.ts; a new factory shares its classes.
     assert.equal(hasDictionaryPrefilter(new core.ZxcvbnFactory({})), true);

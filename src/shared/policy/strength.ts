@@ -2,6 +2,10 @@
  * The zxcvbn-ts strength estimate and the common-password list: several hundred kilobytes of
  * dictionaries, so they are imported dynamically (a lazy chunk in the widget), once, and cached.
  */
+// Types only: the packages themselves are loaded on demand below.
+import type * as LanguageCommonModule from '@zxcvbn-ts/language-common';
+import type * as LanguageEnglishModule from '@zxcvbn-ts/language-en';
+
 import type { PasswordPolicy } from '../api.js';
 import { normalize } from './characters.js';
 import { installDictionaryPrefilter } from './dictionary-prefilter.js';
@@ -25,13 +29,12 @@ export function loadStrengthEstimator(): Promise<StrengthEstimator> {
   return estimatorLoading;
 }
 
-async function createEstimator(): Promise<StrengthEstimator> {
-  const [{ ZxcvbnFactory }, common, english] = await Promise.all([
-    import('@zxcvbn-ts/core'),
-    import('@zxcvbn-ts/language-common'),
-    import('@zxcvbn-ts/language-en'),
-  ]);
-  const zxcvbn = new ZxcvbnFactory({
+type LanguageCommon = typeof LanguageCommonModule;
+type LanguageEnglish = typeof LanguageEnglishModule;
+
+/** zxcvbn-ts's options as every estimate here uses them (the benchmark and tests build the same). */
+export function estimatorOptions(common: LanguageCommon, english: LanguageEnglish) {
+  return {
     dictionary: { ...common.dictionary, ...english.dictionary },
     graphs: common.adjacencyGraphs,
     translations: english.translations,
@@ -43,7 +46,16 @@ async function createEstimator(): Promise<StrengthEstimator> {
     // are strong is strong, and one that only grows strong after them errs on the safe side.
     l33tMaxSubstitutions: 5,
     maxLength: 64,
-  });
+  };
+}
+
+async function createEstimator(): Promise<StrengthEstimator> {
+  const [{ ZxcvbnFactory }, common, english] = await Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]);
+  const zxcvbn = new ZxcvbnFactory(estimatorOptions(common, english));
   // Three quarters of an estimate went to looking substrings up in twenty dictionaries; see
   // dictionary-prefilter.ts. Same scores, several times faster.
   installDictionaryPrefilter(zxcvbn);
