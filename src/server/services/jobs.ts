@@ -114,9 +114,15 @@ export class JobService {
         callback(received > limit ? new ServiceError('payload_too_large', `User files are limited to ${limit} bytes.`) : null, chunk);
       },
     });
+    const file = createWriteStream(path);
     try {
-      await pipeline(upload, counter, createWriteStream(path));
+      await pipeline(upload, counter, file);
     } catch (error) {
+      // The pipeline fails before the file's stream has closed, and when the first chunk is
+      // already over the limit, before its open (in the thread pool) has even run: removing the
+      // file then could come first and the open recreate it, empty and owned by no job. So the
+      // removal waits for the stream to close, which comes after its open.
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await this.discardUpload(path);
       throw error;
     }
