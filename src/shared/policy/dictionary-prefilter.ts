@@ -47,7 +47,8 @@ interface DictionaryMatch {
 
 /** The parts of zxcvbn-ts's dictionary matcher (an instance of its MatchDictionary) used here. */
 interface DictionaryMatcher {
-  options: { useLevenshteinDistance: unknown };
+  // Both checked before the prefilter is installed (dictionaryMatcherOf).
+  options: { useLevenshteinDistance: unknown; rankedDictionaries: Readonly<Record<string, RankedDictionary>> };
   getRangedDictionaries(userInputsOptions: unknown): RangedDictionaries;
 }
 
@@ -76,6 +77,13 @@ function isMatcherPrototype(value: unknown): value is MatcherPrototype {
   return isObject(value) && typeof value.match === 'function' && typeof value.getRangedDictionaries === 'function';
 }
 
+/** The class (prototype) of `factory`'s dictionary matcher, when it has the expected shape. */
+function matcherPrototypeOf(factory: object): MatcherPrototype | undefined {
+  const matcher = dictionaryMatcherOf(factory);
+  const prototype: unknown = matcher && Object.getPrototypeOf(matcher);
+  return isMatcherPrototype(prototype) ? prototype : undefined;
+}
+
 /** The original `match` of every prototype this module has taken over. */
 const originalMatches = new WeakMap<MatcherPrototype, MatchMethod>();
 
@@ -85,9 +93,8 @@ const originalMatches = new WeakMap<MatcherPrototype, MatchMethod>();
  * prefilter is in place.
  */
 export function installDictionaryPrefilter(factory: object): boolean {
-  const matcher = dictionaryMatcherOf(factory);
-  const prototype: unknown = matcher && Object.getPrototypeOf(matcher);
-  if (!isMatcherPrototype(prototype)) return false;
+  const prototype = matcherPrototypeOf(factory);
+  if (!prototype) return false;
   if (originalMatches.has(prototype)) return true;
   const original = prototype.match;
   // A method the matcher expects (`match(options)`) that was not where this module expects it
@@ -103,9 +110,8 @@ export function installDictionaryPrefilter(factory: object): boolean {
 
 /** Whether `factory`'s dictionary matcher runs the prefiltered lookup. */
 export function hasDictionaryPrefilter(factory: object): boolean {
-  const matcher = dictionaryMatcherOf(factory);
-  const prototype: unknown = matcher && Object.getPrototypeOf(matcher);
-  return isMatcherPrototype(prototype) && originalMatches.has(prototype);
+  const prototype = matcherPrototypeOf(factory);
+  return prototype !== undefined && originalMatches.has(prototype);
 }
 
 /** Every word of a set of dictionaries; built once for the dictionaries a matcher is given. */
@@ -114,14 +120,21 @@ interface WordIndex {
   readonly words: ReadonlySet<string>;
 }
 
-// Keyed by a dictionary the index covers, so that each set of dictionaries is read once.
-const indexes = new WeakMap<RankedDictionary, WordIndex>();
+// Keyed by the matcher's configured dictionaries (zxcvbn-ts replaces that object whenever its
+// dictionaries change), so that each set of dictionaries is read once.
+const indexes = new WeakMap<object, WordIndex>();
+const inheritedNamesByPrototype = new WeakMap<object, readonly string[]>();
 
 /** Names `dictionary[name]` finds without being a word: what the object inherits. */
-function inheritedNames(dictionary: RankedDictionary): string[] {
-  const names: string[] = [];
-  for (let prototype: unknown = Object.getPrototypeOf(dictionary); isObject(prototype); prototype = Object.getPrototypeOf(prototype)) {
-    names.push(...Object.getOwnPropertyNames(prototype));
+function inheritedNames(dictionary: RankedDictionary): readonly string[] {
+  const prototype: unknown = Object.getPrototypeOf(dictionary);
+  if (!isObject(prototype)) return [];
+  let names = inheritedNamesByPrototype.get(prototype);
+  if (!names) {
+    const collected: string[] = [];
+    for (let link: unknown = prototype; isObject(link); link = Object.getPrototypeOf(link)) collected.push(...Object.getOwnPropertyNames(link));
+    names = collected;
+    inheritedNamesByPrototype.set(prototype, names);
   }
   return names;
 }
@@ -133,27 +146,20 @@ function addWords(words: Set<string>, dictionary: RankedDictionary): void {
 
 /** The index of the matcher's configured dictionaries, built on first use. */
 function indexFor(configured: Readonly<Record<string, RankedDictionary>>): WordIndex {
+  const known = indexes.get(configured);
+  if (known) return known;
   const dictionaries = Object.values(configured);
-  const first = dictionaries[0];
-  const known = first && indexes.get(first);
-  if (known && dictionaries.every((dictionary) => known.covers.has(dictionary))) return known;
   const words = new Set<string>();
   for (const dictionary of dictionaries) addWords(words, dictionary);
   const index: WordIndex = { covers: new Set(dictionaries), words };
-  for (const dictionary of dictionaries) indexes.set(dictionary, index);
+  indexes.set(configured, index);
   return index;
-}
-
-function configuredDictionaries(matcher: DictionaryMatcher): Readonly<Record<string, RankedDictionary>> {
-  const options: unknown = matcher.options;
-  const configured = isObject(options) ? options.rankedDictionaries : undefined;
-  return isObject(configured) ? (configured as Record<string, RankedDictionary>) : {};
 }
 
 function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOptions }: DictionaryMatchOptions): DictionaryMatch[] {
   const { rankedDictionaries, rankedDictionariesMaxWordSize } = matcher.getRangedDictionaries(userInputsOptions);
   const names = Object.keys(rankedDictionaries);
-  const index = indexFor(configuredDictionaries(matcher));
+  const index = indexFor(matcher.options.rankedDictionaries);
   // Dictionaries made for this call (the user's own inputs) are not in the index: a small Set each.
   let callWords: Set<string> | undefined;
   for (const name of names) {
