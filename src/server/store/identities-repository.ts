@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 
 import { preparedQuery } from './prepared-query.js';
 import type { Database, IdentitiesTable } from './schema.js';
@@ -18,15 +18,24 @@ export function findIdentity(
     .executeTakeFirst();
 }
 
+/**
+ * The columns a query of `users` left-joined to `identities` selects to say how the user can sign
+ * in (read back by signInMethodsOf): whether a password exists, and each identity. Order such a
+ * query by `identities.created_at`.
+ */
+export function signInMethodColumns(eb: ExpressionBuilder<Database, 'users' | 'identities'>) {
+  return [
+    eb.exists(eb.selectFrom('credentials').select('credentials.user_id').whereRef('credentials.user_id', '=', 'users.id')).as('has_password'),
+    eb.ref('identities.provider').as('provider'),
+    eb.ref('identities.provider_user_id').as('provider_user_id'),
+  ] as const;
+}
+
 const selectSignInMethods = preparedQuery(1, (db, userId: string) =>
   db
     .selectFrom('users')
     .leftJoin('identities', 'identities.user_id', 'users.id')
-    .select((eb) => [
-      eb.exists(eb.selectFrom('credentials').select('credentials.user_id').whereRef('credentials.user_id', '=', 'users.id')).as('has_password'),
-      'identities.provider',
-      'identities.provider_user_id',
-    ])
+    .select(signInMethodColumns)
     .where('users.id', '=', userId)
     .orderBy('identities.created_at'),
 );

@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import type { Database, SessionsTable } from './schema.js';
 import type { UserRow } from './users-repository.js';
-import { signInMethodsOf, type SignInMethods } from './identities-repository.js';
+import { signInMethodColumns, signInMethodsOf, type SignInMethods } from './identities-repository.js';
 import { preparedQuery } from './prepared-query.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -17,13 +17,8 @@ const selectSessionWithUser = preparedQuery(1, (db, id: string) =>
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('identities', 'identities.user_id', 'users.id')
     .selectAll('users')
-    .select((eb) => [
-      'sessions.expires_at as session_expires_at',
-      'sessions.last_seen_at as session_last_seen_at',
-      eb.exists(eb.selectFrom('credentials').select('credentials.user_id').whereRef('credentials.user_id', '=', 'users.id')).as('has_password'),
-      'identities.provider',
-      'identities.provider_user_id',
-    ])
+    .select(['sessions.expires_at as session_expires_at', 'sessions.last_seen_at as session_last_seen_at'])
+    .select(signInMethodColumns)
     .where('sessions.id', '=', id)
     .orderBy('identities.created_at'),
 );
