@@ -17,6 +17,7 @@ import type * as ZxcvbnCore from '@zxcvbn-ts/core';
 import type { Browser, Page } from 'playwright-core';
 
 import type { PasswordPolicy } from '../src/shared/api.js';
+import { normalize } from '../src/shared/policy/characters.js';
 import { hasDictionaryPrefilter } from '../src/shared/policy/dictionary-prefilter.js';
 import { checkPassword, loadStrengthEstimator, resolvePasswordPolicy } from '../src/shared/policy/index.js';
 import { estimatorOptions } from '../src/shared/policy/strength.js';
@@ -117,7 +118,7 @@ async function estimatorWithoutPrefilter(): Promise<(password: string, userInput
   ]);
   const zxcvbn = new core.ZxcvbnFactory(estimatorOptions(common, english));
   if (hasDictionaryPrefilter(zxcvbn)) throw new Error('the reference estimator has the prefilter: it would measure the same code twice');
-  return (password, userInputs) => zxcvbn.check(password.normalize('NFC'), userInputs).score;
+  return (password, userInputs) => zxcvbn.check(normalize(password), userInputs).score;
 }
 
 async function estimateFigures(): Promise<{ figures: Figure[]; notes: Record<string, unknown> }> {

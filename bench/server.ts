@@ -180,8 +180,8 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
         results.push(result);
         helloRates.push(await helloRate());
       }
-      // Each read round sits between two bare-route rounds: the bare rate is their average, ends counted once.
-      const helloThroughput = mean(helloRates.slice(1, -1).flatMap((rate) => [rate, rate]).concat(helloRates[0]!, helloRates.at(-1)!));
+      // Each read round is set against the average of the two bare-route rounds around it.
+      const helloThroughput = mean(results.map((_, round) => (helloRates[round]! + helloRates[round + 1]!) / 2));
       const throughput = mean(results.map((result) => result.throughput));
       const latencies = { latenciesMs: results.flatMap((result) => result.latenciesMs) };
       figures.push({
