@@ -25,7 +25,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import Sqlite from 'better-sqlite3';
-import { build } from 'esbuild';
 
 import { resolveConfig } from '../src/server/config.js';
 import { silentLogger } from '../src/server/logger.js';
@@ -241,6 +240,9 @@ async function measureInThisProcess(measurement: Measurement, users: number, dir
 
 /** This file and the server code it reaches, bundled to one JavaScript module for the children. */
 async function buildChildScript(): Promise<string> {
+  // Loaded here, not at the top: the children run this file too, and esbuild would count in
+  // their memory figures, which the import command itself never loads.
+  const { build } = await import('esbuild');
   const outfile = join(CACHE_DIRECTORY, 'build', 'import.mjs');
   await build({
     entryPoints: [fileURLToPath(import.meta.url)],

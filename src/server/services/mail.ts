@@ -4,7 +4,7 @@
  * mails carry one-time links.
  */
 import type { Kysely } from 'kysely';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 import type { Logger } from '../logger.js';
 import { insertOutboxMail, latestOutboxMails, type OutboxRow } from '../store/outbox-repository.js';
@@ -30,7 +30,8 @@ export function maskEmail(email: string): string {
 }
 
 export class MailService {
-  private transport: Transporter | undefined;
+  // Loaded with the first mail: a server without SMTP (the outbox) never loads nodemailer.
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
     private readonly settings: MailSettings,
@@ -56,8 +57,9 @@ export class MailService {
       this.logger.info('mail written to the outbox (no SMTP configured)', { to: maskEmail(mail.to), subject: mail.subject });
       return;
     }
-    this.transport ??= createTransport(this.settings.smtpUrl);
-    await this.transport.sendMail({ from: this.settings.from, ...mail });
+    const smtpUrl = this.settings.smtpUrl;
+    this.transport ??= import('nodemailer').then(({ createTransport }) => createTransport(smtpUrl));
+    await (await this.transport).sendMail({ from: this.settings.from, ...mail });
     this.logger.info('mail sent', { to: maskEmail(mail.to), subject: mail.subject });
   }
 

@@ -3,7 +3,7 @@
  * protocol itself (authorization URL, state, PKCE, nonce, code exchange, ID token validation) is
  * openid-client's; this file only knows each provider's endpoints and profile shape.
  */
-import * as oauth from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import { z } from 'zod';
 
 import { EMAIL_LENGTH_LIMIT, EMAIL_PATTERN } from '../../shared/limits.js';
@@ -23,7 +23,23 @@ export interface SocialProfile {
   raw: Record<string, unknown>;
 }
 
-export type TokenResponse = Awaited<ReturnType<typeof oauth.authorizationCodeGrant>>;
+export type TokenResponse = Awaited<ReturnType<typeof OpenIdClient.authorizationCodeGrant>>;
+
+let loadedOpenIdClient: typeof OpenIdClient | undefined;
+
+/**
+ * openid-client, loaded with the first social login rather than at start: a server without social
+ * providers (the default) never holds it, about 6 MB of memory.
+ */
+export async function openIdClient(): Promise<typeof OpenIdClient> {
+  loadedOpenIdClient ??= await import('openid-client');
+  return loadedOpenIdClient;
+}
+
+/** The provider's error answer; only a loaded openid-client can have thrown one. */
+export function isAuthorizationResponseError(error: unknown): error is OpenIdClient.AuthorizationResponseError {
+  return loadedOpenIdClient !== undefined && error instanceof loadedOpenIdClient.AuthorizationResponseError;
+}
 
 interface KindDefaults {
   openIdConnect: boolean;
@@ -91,7 +107,7 @@ function text(value: unknown): string | undefined {
 /** One configured provider: its openid-client configuration (found once) and its profile reader. */
 export class SocialConnection {
   private readonly defaults: KindDefaults;
-  private configurationLoading: Promise<oauth.Configuration> | undefined;
+  private configurationLoading: Promise<OpenIdClient.Configuration> | undefined;
 
   constructor(readonly settings: SocialProviderSettings) {
     this.defaults = KIND_DEFAULTS[settings.kind];
@@ -106,7 +122,7 @@ export class SocialConnection {
   }
 
   /** The provider's metadata: discovered once for OpenID Connect, or made from the endpoints. */
-  configuration(): Promise<oauth.Configuration> {
+  configuration(): Promise<OpenIdClient.Configuration> {
     this.configurationLoading ??= this.createConfiguration().catch((error: unknown) => {
       // A provider that was down must not stay broken after it comes back.
       this.configurationLoading = undefined;
@@ -115,7 +131,7 @@ export class SocialConnection {
     return this.configurationLoading;
   }
 
-  async profile(configuration: oauth.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
+  async profile(configuration: OpenIdClient.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
     switch (this.settings.kind) {
       case 'google':
       case 'oidc':
@@ -131,10 +147,11 @@ export class SocialConnection {
     return this.settings[name] ?? this.defaults[name];
   }
 
-  private async createConfiguration(): Promise<oauth.Configuration> {
+  private async createConfiguration(): Promise<OpenIdClient.Configuration> {
+    const oauth = await openIdClient();
     const { clientId, clientSecret, jwksUri } = this.settings;
     const issuer = this.endpoint('issuer');
-    const overrides: Partial<oauth.ServerMetadata> = {
+    const overrides: Partial<OpenIdClient.ServerMetadata> = {
       ...(this.endpoint('authorizationEndpoint') ? { authorization_endpoint: this.endpoint('authorizationEndpoint') } : {}),
       ...(this.endpoint('tokenEndpoint') ? { token_endpoint: this.endpoint('tokenEndpoint') } : {}),
       ...(this.endpoint('userinfoEndpoint') ? { userinfo_endpoint: this.endpoint('userinfoEndpoint') } : {}),
@@ -144,7 +161,7 @@ export class SocialConnection {
     // Configuration only accepts http on loopback addresses (local development and tests).
     const insecure = urls.some((url) => url.startsWith('http:'));
 
-    let configuration: oauth.Configuration;
+    let configuration: OpenIdClient.Configuration;
     const complete = overrides.authorization_endpoint && overrides.token_endpoint;
     if (this.openIdConnect && issuer && !(complete && jwksUri)) {
       const discovered = await oauth.discovery(new URL(issuer), clientId, clientSecret, undefined, {
@@ -165,9 +182,10 @@ export class SocialConnection {
     return configuration;
   }
 
-  private async openIdProfile(configuration: oauth.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
+  private async openIdProfile(configuration: OpenIdClient.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
     const claims = tokens.claims();
     if (!claims) throw new Error('The provider sent no ID token.');
+    const oauth = await openIdClient();
     let details: Record<string, unknown> = { ...claims };
     // Some providers keep the profile out of the ID token and serve it from userinfo only.
     if ((details.email === undefined || details.name === undefined) && configuration.serverMetadata().userinfo_endpoint) {
@@ -184,7 +202,7 @@ export class SocialConnection {
     };
   }
 
-  private async githubProfile(configuration: oauth.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
+  private async githubProfile(configuration: OpenIdClient.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
     const user = githubUserSchema.parse(await this.getJson(configuration, tokens, this.endpoint('userinfoEndpoint')));
     const emails = githubEmailsSchema.parse(await this.getJson(configuration, tokens, this.endpoint('emailsEndpoint')));
     const verified = emails.find((entry) => entry.primary && entry.verified) ?? emails.find((entry) => entry.verified);
@@ -198,7 +216,7 @@ export class SocialConnection {
     };
   }
 
-  private async facebookProfile(configuration: oauth.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
+  private async facebookProfile(configuration: OpenIdClient.Configuration, tokens: TokenResponse): Promise<SocialProfile> {
     const user = facebookUserSchema.parse(await this.getJson(configuration, tokens, this.endpoint('userinfoEndpoint')));
     return {
       providerUserId: user.id,
@@ -211,8 +229,9 @@ export class SocialConnection {
     };
   }
 
-  private async getJson(configuration: oauth.Configuration, tokens: TokenResponse, url: string | undefined): Promise<unknown> {
+  private async getJson(configuration: OpenIdClient.Configuration, tokens: TokenResponse, url: string | undefined): Promise<unknown> {
     if (!url) throw new Error('The provider has no profile endpoint configured.');
+    const oauth = await openIdClient();
     const headers = new Headers({ accept: 'application/json', 'user-agent': 'provision-lock' });
     const response = await oauth.fetchProtectedResource(configuration, tokens.access_token, new URL(url), 'GET', null, headers);
     if (!response.ok) throw new Error(`The provider's profile endpoint answered ${response.status}.`);

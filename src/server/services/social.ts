@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 
 import type { Kysely } from 'kysely';
-import * as oauth from 'openid-client';
 import { z } from 'zod';
 
 import type { SocialProviderSettings } from '../config.js';
@@ -17,7 +16,7 @@ import type { Clock } from './clock.js';
 import { seal, unseal } from './sealed-box.js';
 import type { ServerSecrets } from './secrets.js';
 import { ServiceError } from './service-error.js';
-import { SocialConnection, type SocialProfile } from './social-providers.js';
+import { isAuthorizationResponseError, openIdClient, SocialConnection, type SocialProfile } from './social-providers.js';
 
 /** How long a browser may take at the provider before the flow expires. */
 export const SOCIAL_FLOW_TTL_SECONDS = 10 * 60;
@@ -66,6 +65,7 @@ export class SocialService {
   async begin(providerId: string, targets: FlowTargets): Promise<{ location: string; sealedFlow: string }> {
     const connection = this.connection(providerId);
     const configuration = await this.reach(connection, () => connection.configuration());
+    const oauth = await openIdClient();
     const verifier = oauth.randomPKCECodeVerifier();
     const flow: SocialFlow = {
       flow: randomBytes(16).toString('base64url'),
@@ -115,6 +115,7 @@ export class SocialService {
     callback.search = callbackParameters.toString();
     return this.reach(connection, async () => {
       const configuration = await connection.configuration();
+      const oauth = await openIdClient();
       const tokens = await oauth.authorizationCodeGrant(configuration, callback, {
         pkceCodeVerifier: flow.verifier,
         expectedState: flow.state,
@@ -140,7 +141,7 @@ export class SocialService {
     try {
       return await step();
     } catch (error) {
-      if (error instanceof oauth.AuthorizationResponseError && error.error === 'access_denied') {
+      if (isAuthorizationResponseError(error) && error.error === 'access_denied') {
         throw new ServiceError('social_access_denied', 'The login was cancelled at the provider.');
       }
       this.logger.warn('social login failed', {

@@ -22,7 +22,7 @@ import {
   type SqliteDatabase as SqliteDatabaseLike,
   type SqliteStatement as SqliteStatementLike,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 
 export type DatabaseEngine = 'sqlite' | 'postgres';
 
@@ -173,24 +173,33 @@ class CachedStatement implements SqliteStatementLike {
  * a value beyond 2^53 lose digits. Ours are milliseconds and row counts, far below that, and the
  * code compares them as numbers, as SQLite returns them: parse them to numbers.
  */
-function getTypeParser(...[id, format]: Parameters<pg.CustomTypesConfig['getTypeParser']>): unknown {
-  return id === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(id, format);
+function int8AsNumber(types: typeof pg.types): pg.CustomTypesConfig {
+  return {
+    getTypeParser: (...[id, format]: Parameters<pg.CustomTypesConfig['getTypeParser']>): unknown =>
+      id === types.builtins.INT8 && format !== 'binary' ? Number : types.getTypeParser(id, format),
+  };
 }
 
 function postgresSetup(connectionString: string, options: DialectOptions): EngineSetup {
-  const pool = new pg.Pool({
-    connectionString,
-    max: options.poolSize ?? DEFAULT_POOL_SIZE,
-    types: { getTypeParser },
-    application_name: 'provision-lock',
-    // Command-line runs and tests end when their work does; a serving process is kept alive by
-    // its listening socket anyway.
-    allowExitOnIdle: true,
-  });
-  // Without a listener, a broken idle connection (the database restarted, an administrator ended
-  // it) would be an unhandled 'error' event and end the process; the pool drops it and reconnects.
-  pool.on('error', (error) => options.onConnectionError?.(error));
-  return { engine: 'postgres', dialect: new PostgresEngineDialect({ pool }) };
+  // node-postgres is loaded when the first query needs a connection, not at start: a server or
+  // command on SQLite (the default) never loads it, about 10 MB of memory it would hold for nothing.
+  const createPool = async (): Promise<pg.Pool> => {
+    const { default: postgres } = await import('pg');
+    const pool = new postgres.Pool({
+      connectionString,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      types: int8AsNumber(postgres.types),
+      application_name: 'provision-lock',
+      // Command-line runs and tests end when their work does; a serving process is kept alive by
+      // its listening socket anyway.
+      allowExitOnIdle: true,
+    });
+    // Without a listener, a broken idle connection (the database restarted, an administrator ended
+    // it) would be an unhandled 'error' event and end the process; the pool drops it and reconnects.
+    pool.on('error', (error) => options.onConnectionError?.(error));
+    return pool;
+  };
+  return { engine: 'postgres', dialect: new PostgresEngineDialect({ pool: createPool }) };
 }
 
 /** Recognises a unique-constraint violation from either engine. */
