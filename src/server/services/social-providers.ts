@@ -29,7 +29,7 @@ let loadedOpenIdClient: typeof OpenIdClient | undefined;
 
 /**
  * openid-client, loaded with the first social login rather than at start: a server without social
- * providers (the default) never holds it, about 6 MB of memory.
+ * providers (the default) never loads it, nor holds its memory.
  */
 export async function openIdClient(): Promise<typeof OpenIdClient> {
   loadedOpenIdClient ??= await import('openid-client');

@@ -182,7 +182,7 @@ function int8AsNumber(types: typeof pg.types): pg.CustomTypesConfig {
 
 function postgresSetup(connectionString: string, options: DialectOptions): EngineSetup {
   // node-postgres is loaded when the first query needs a connection, not at start: a server or
-  // command on SQLite (the default) never loads it, about 10 MB of memory it would hold for nothing.
+  // command on SQLite (the default) never loads it, nor holds its memory.
   const createPool = async (): Promise<pg.Pool> => {
     const { default: postgres } = await import('pg');
     const pool = new postgres.Pool({
