@@ -174,6 +174,8 @@ function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOp
   for (let i = 0; i < password.length; i += 1) {
     for (let j = i; j < password.length; j += 1) {
       const length = j - i + 1;
+      // zxcvbn-ts looks the whole password up in every dictionary whatever the length limits, and a
+      // plain object answers inherited names (`constructor`) in any of them: the exception stays.
       const isWholePassword = i === 0 && j === password.length - 1;
       if (length > widest && !isWholePassword) break;
       const word = lowered.slice(i, j + 1);
