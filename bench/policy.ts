@@ -13,14 +13,12 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import type * as ZxcvbnCore from '@zxcvbn-ts/core';
 import type { Browser, Page } from 'playwright-core';
 
 import type { PasswordPolicy } from '../src/shared/api.js';
 import { normalize } from '../src/shared/policy/characters.js';
-import { hasDictionaryPrefilter } from '../src/shared/policy/dictionary-prefilter.js';
 import { checkPassword, loadStrengthEstimator, resolvePasswordPolicy } from '../src/shared/policy/index.js';
-import { estimatorOptions } from '../src/shared/policy/strength.js';
+import { loadReferenceZxcvbn } from '../test/shared/reference-zxcvbn.js';
 import { launchBenchChromium, startBenchServer, type BenchPage } from './pages/page-server.js';
 import type { TypingTimes } from './pages/probe.js';
 import { quantile, recordSection, type Figure } from './results.js';
@@ -104,20 +102,9 @@ async function ruleCheckFigures(): Promise<{ figures: Figure[]; notes: Record<st
   return { figures, notes: { ruleCheckSamplesPerLength: samplesPerLength, ruleCheckPolicy: 'excellent, common and 200 custom dictionary words, personal info (email, username, name)' } };
 }
 
-/**
- * zxcvbn-ts as it comes, without the dictionary prefilter (src/shared/policy/dictionary-prefilter.ts):
- * its ES module build, a second copy of its classes that the prefilter is never installed on
- * (Node loads the CommonJS build for the estimator), with the same options.
- */
+/** zxcvbn-ts without the dictionary prefilter, scoring as the estimator does (normalised password). */
 async function estimatorWithoutPrefilter(): Promise<(password: string, userInputs: string[]) => number> {
-  const referenceBuild: string = '@zxcvbn-ts/core/dist/index.mjs';
-  const [core, common, english] = await Promise.all([
-    import(referenceBuild) as Promise<typeof ZxcvbnCore>,
-    import('@zxcvbn-ts/language-common'),
-    import('@zxcvbn-ts/language-en'),
-  ]);
-  const zxcvbn = new core.ZxcvbnFactory(estimatorOptions(common, english));
-  if (hasDictionaryPrefilter(zxcvbn)) throw new Error('the reference estimator has the prefilter: it would measure the same code twice');
+  const zxcvbn = await loadReferenceZxcvbn();
   return (password, userInputs) => zxcvbn.check(normalize(password), userInputs).score;
 }
 

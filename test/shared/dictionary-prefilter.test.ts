@@ -14,13 +14,9 @@ import fc from 'fast-check';
 
 import { hasDictionaryPrefilter, installDictionaryPrefilter } from '../../src/shared/policy/dictionary-prefilter.js';
 import { estimatorOptions, loadStrengthEstimator } from '../../src/shared/policy/strength.js';
-
-type Factory = InstanceType<typeof core.ZxcvbnFactory>;
+import { loadReferenceZxcvbn, type ZxcvbnFactoryInstance as Factory } from './reference-zxcvbn.js';
 
 const options = estimatorOptions(common, english);
-
-// A string, so that TypeScript does not look for the ES module build's own type declarations.
-const REFERENCE_BUILD: string = '@zxcvbn-ts/core/dist/index.mjs';
 
 let prefiltered: Factory;
 let reference: Factory;
@@ -48,8 +44,7 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
   before(async () => {
     prefiltered = new core.ZxcvbnFactory(options);
     assert.equal(installDictionaryPrefilter(prefiltered), true, 'the prefilter fits this version of zxcvbn-ts');
-    const referenceModule = (await import(REFERENCE_BUILD)) as typeof core;
-    reference = new referenceModule.ZxcvbnFactory(options);
+    reference = await loadReferenceZxcvbn();
   });
 
   it('is installed on the estimator the server and the widget use, and not on the reference', async () => {
