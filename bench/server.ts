@@ -4,7 +4,8 @@
  * sign-up are measured against the raw argon2id rate at the same concurrency, in this process,
  * with the server's own parameters (target ≥ 90 % of that bound); `GET /api/config` and
  * `GET /api/session`, which hash nothing, against a bare Hono "hello" route served the same way
- * (target ≥ 50 %). The load comes from a worker thread over keep-alive connections on loopback.
+ * (target ≥ 50 %). Each load alternates with its baselines, three rounds of each. The load comes
+ * from a child process over keep-alive connections on loopback.
  *
  * `BENCH_DATABASE_URL=postgres://…` adds the same figures on PostgreSQL.
  */
@@ -30,7 +31,7 @@ const WARMUP_MS = 1_000;
 const READ_CONCURRENCY = 32;
 const HASH_TARGET = 0.9;
 const READ_TARGET = 0.5;
-const READ_ROUNDS = 3;
+const ROUNDS = 3;
 
 /** Argon2id operations per second at `concurrency`, in this process, for DURATION_MS. */
 async function argon2Rate(operation: () => Promise<unknown>, concurrency: number): Promise<number> {
@@ -46,6 +47,54 @@ async function argon2Rate(operation: () => Promise<unknown>, concurrency: number
   const until = performance.now() + DURATION_MS;
   await Promise.all(Array.from({ length: concurrency }, () => loop(until, () => done++)));
   return done / (DURATION_MS / 1000);
+}
+
+interface AlternatingMeasurement {
+  /** One load result per round. */
+  results: LoadResult[];
+  /** Mean throughput of the rounds. */
+  throughput: number;
+  /** Every round's latencies together. */
+  latencies: Pick<LoadResult, 'latenciesMs'>;
+  /** Each baseline's measurements, ROUNDS + 1 of them: before the first round and after each. */
+  baselineMeasurements: number[][];
+  /** Each baseline's rate: for every round the mean of the measurements on either side, averaged. */
+  baselineRates: number[];
+  /** Each round's throughput over the first baseline around it, to show the spread. */
+  roundRatios: number[];
+}
+
+/**
+ * The machine's speed moves from one measurement to the next (the argon2id rate at concurrency 1
+ * moved from 39 to 115 per second in one morning, a bare-route figure by more than half between
+ * runs). So a load and its baselines alternate ROUNDS times, the baselines on both ends, and each
+ * round is set against the baselines measured just before and just after it: a change in speed
+ * weighs on both sides of the ratio alike.
+ */
+async function alternate(baselines: (() => Promise<number>)[], load: () => Promise<LoadResult>): Promise<AlternatingMeasurement> {
+  const baselineMeasurements: number[][] = baselines.map(() => []);
+  const measureBaselines = async (): Promise<void> => {
+    for (const [index, measure] of baselines.entries()) baselineMeasurements[index]!.push(await measure());
+  };
+  await measureBaselines();
+  const results: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    results.push(await load());
+    await measureBaselines();
+  }
+  const aroundRound = (measurements: number[], round: number): number => (measurements[round]! + measurements[round + 1]!) / 2;
+  return {
+    results,
+    throughput: mean(results.map((result) => result.throughput)),
+    latencies: { latenciesMs: results.flatMap((result) => result.latenciesMs) },
+    baselineMeasurements,
+    baselineRates: baselineMeasurements.map((measurements) => mean(results.map((_, round) => aroundRound(measurements, round)))),
+    roundRatios: results.map((result, round) => result.throughput / aroundRound(baselineMeasurements[0]!, round)),
+  };
+}
+
+function roundsNote(ratios: readonly number[]): string {
+  return `rounds ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')} of the bound`;
 }
 
 function latencyNote(result: Pick<LoadResult, 'latenciesMs'>): string {
@@ -98,65 +147,64 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
 
     for (const concurrency of CONCURRENCIES) {
       const verify = (): Promise<boolean> => verifyPassword(storedHash, PASSWORD);
-      const verifyBefore = await argon2Rate(verify, concurrency);
-      const login: LoadOptions = {
-        ...base,
-        concurrency,
-        okStatuses: [200],
-        // The identifiers cycle through the users made above.
-        cycle: LOGIN_USERS,
-        request: { method: 'POST', path: '/api/login', headers: json, body: `{"identifier":"${prefix}-login-{n}@example.com","password":"${PASSWORD}"}` },
-      };
-      const loginResult = await runLoad(login);
-      assertClean(`${label} login`, loginResult);
-      // Measured on both sides of the load and averaged, so that a change in the machine's speed
-      // during the run (other work, frequency scaling) weighs on both sides of the ratio alike.
-      const verifyRate = (verifyBefore + (await argon2Rate(verify, concurrency))) / 2;
+      const login = await alternate([() => argon2Rate(verify, concurrency)], () =>
+        runLoad({
+          ...base,
+          concurrency,
+          okStatuses: [200],
+          // The identifiers cycle through the users made above.
+          cycle: LOGIN_USERS,
+          request: { method: 'POST', path: '/api/login', headers: json, body: `{"identifier":"${prefix}-login-{n}@example.com","password":"${PASSWORD}"}` },
+        }),
+      );
+      login.results.forEach((result) => assertClean(`${label} login`, result));
+      const [verifyRate] = login.baselineRates;
       figures.push({
         name: `${label}: login, concurrency ${concurrency}`,
-        value: loginResult.throughput,
-        unit: `logins/s (${latencyNote(loginResult)})`,
-        baseline: { name: 'argon2id verifications', value: verifyRate, unit: '/s' },
-        ratio: loginResult.throughput / verifyRate,
+        value: login.throughput,
+        unit: `logins/s (${latencyNote(login.latencies)}; ${roundsNote(login.roundRatios)})`,
+        baseline: { name: 'argon2id verifications', value: verifyRate!, unit: '/s' },
+        ratio: login.throughput / verifyRate!,
         ratioMeaning: 'share of the argon2id bound',
         target: `≥ ${HASH_TARGET}`,
-        met: loginResult.throughput / verifyRate >= HASH_TARGET,
+        met: login.throughput / verifyRate! >= HASH_TARGET,
       });
 
       const hash = (): Promise<string> => hashPassword(PASSWORD);
-      const hashBefore = await argon2Rate(hash, concurrency);
       // What a sign-up cannot avoid: the hash, and the policy check (the zxcvbn-ts estimate, on
       // this thread) running beside it, as the server runs them.
       let signupNumber = 0;
       const hashAndCheck = (): Promise<unknown> =>
         Promise.all([hash(), evaluatePassword(PASSWORD, policy, { email: `${prefix}-bound-${signupNumber++}@example.com` })]);
-      const checkedBefore = await argon2Rate(hashAndCheck, concurrency);
-      const signupResult = await runLoad({
-        ...base,
-        concurrency,
-        okStatuses: [201],
-        uniqueOffset: concurrency * 1_000_000,
-        request: { method: 'POST', path: '/api/signup', headers: json, body: `{"email":"${prefix}-new-{n}@example.com","password":"${PASSWORD}"}` },
-      });
-      assertClean(`${label} sign-up`, signupResult);
-      const hashRate = (hashBefore + (await argon2Rate(hash, concurrency))) / 2;
-      const checkedRate = (checkedBefore + (await argon2Rate(hashAndCheck, concurrency))) / 2;
+      let signupRound = 0;
+      const signup = await alternate([() => argon2Rate(hash, concurrency), () => argon2Rate(hashAndCheck, concurrency)], () =>
+        runLoad({
+          ...base,
+          concurrency,
+          okStatuses: [201],
+          // A new email in every request of every round.
+          uniqueOffset: concurrency * 1_000_000 + signupRound++ * 100_000,
+          request: { method: 'POST', path: '/api/signup', headers: json, body: `{"email":"${prefix}-new-{n}@example.com","password":"${PASSWORD}"}` },
+        }),
+      );
+      signup.results.forEach((result) => assertClean(`${label} sign-up`, result));
+      const [hashRate, checkedRate] = signup.baselineRates;
       figures.push({
         name: `${label}: sign-up, concurrency ${concurrency}`,
-        value: signupResult.throughput,
-        unit: `sign-ups/s (${latencyNote(signupResult)})`,
-        baseline: { name: 'argon2id hashes', value: hashRate, unit: '/s' },
-        ratio: signupResult.throughput / hashRate,
+        value: signup.throughput,
+        unit: `sign-ups/s (${latencyNote(signup.latencies)}; ${roundsNote(signup.roundRatios)})`,
+        baseline: { name: 'argon2id hashes', value: hashRate!, unit: '/s' },
+        ratio: signup.throughput / hashRate!,
         ratioMeaning: 'share of the argon2id bound',
         target: `≥ ${HASH_TARGET}`,
-        met: signupResult.throughput / hashRate >= HASH_TARGET,
+        met: signup.throughput / hashRate! >= HASH_TARGET,
       });
       figures.push({
         name: `${label}: sign-up, concurrency ${concurrency}, against hash and policy check`,
-        value: signupResult.throughput,
+        value: signup.throughput,
         unit: 'sign-ups/s',
-        baseline: { name: 'argon2id hashes with the policy check beside each', value: checkedRate, unit: '/s' },
-        ratio: signupResult.throughput / checkedRate,
+        baseline: { name: 'argon2id hashes with the policy check beside each', value: checkedRate!, unit: '/s' },
+        ratio: signup.throughput / checkedRate!,
         ratioMeaning: 'share of the hash-and-check bound',
       });
     }
@@ -168,31 +216,18 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
     const helloRate = async (): Promise<number> =>
       (await runLoad({ ...base, url: hello.url, concurrency: READ_CONCURRENCY, okStatuses: [200], request: { method: 'GET', path: '/hello' } })).throughput;
     for (const [name, request] of reads) {
-      // The machine's speed moves from one measurement to the next (a single bare-route figure
-      // moved by more than half between runs), so the two alternate, READ_ROUNDS times each, with
-      // the bare route on both ends, and the ratio is of the totals: a change in speed weighs on
-      // both sides alike.
-      const helloRates = [await helloRate()];
-      const results: LoadResult[] = [];
-      for (let round = 0; round < READ_ROUNDS; round++) {
-        const result = await runLoad({ ...base, concurrency: READ_CONCURRENCY, okStatuses: [200], request });
-        assertClean(`${label} ${name}`, result);
-        results.push(result);
-        helloRates.push(await helloRate());
-      }
-      // Each read round is set against the average of the two bare-route rounds around it.
-      const helloThroughput = mean(results.map((_, round) => (helloRates[round]! + helloRates[round + 1]!) / 2));
-      const throughput = mean(results.map((result) => result.throughput));
-      const latencies = { latenciesMs: results.flatMap((result) => result.latenciesMs) };
+      const read = await alternate([helloRate], () => runLoad({ ...base, concurrency: READ_CONCURRENCY, okStatuses: [200], request }));
+      read.results.forEach((result) => assertClean(`${label} ${name}`, result));
+      const [helloThroughput] = read.baselineRates;
       figures.push({
         name: `${label}: ${name}, concurrency ${READ_CONCURRENCY}`,
-        value: throughput,
-        unit: `requests/s (${latencyNote(latencies)}; rounds ${results.map((result) => Math.round(result.throughput)).join(', ')})`,
-        baseline: { name: 'bare Hono "hello"', value: helloThroughput, unit: `requests/s (rounds ${helloRates.map(Math.round).join(', ')})` },
-        ratio: throughput / helloThroughput,
+        value: read.throughput,
+        unit: `requests/s (${latencyNote(read.latencies)}; rounds ${read.results.map((result) => Math.round(result.throughput)).join(', ')})`,
+        baseline: { name: 'bare Hono "hello"', value: helloThroughput!, unit: `requests/s (rounds ${read.baselineMeasurements[0]!.map(Math.round).join(', ')})` },
+        ratio: read.throughput / helloThroughput!,
         ratioMeaning: 'share of bare Hono',
         target: `≥ ${READ_TARGET}`,
-        met: throughput / helloThroughput >= READ_TARGET,
+        met: read.throughput / helloThroughput! >= READ_TARGET,
       });
     }
   } finally {
@@ -212,7 +247,7 @@ async function main(): Promise<void> {
   } finally {
     await hello.close();
   }
-  recordSection('server', figures, { durationMs: DURATION_MS, warmupMs: WARMUP_MS, readConcurrency: READ_CONCURRENCY, loginUsers: LOGIN_USERS });
+  recordSection('server', figures, { durationMs: DURATION_MS, warmupMs: WARMUP_MS, rounds: ROUNDS, readConcurrency: READ_CONCURRENCY, loginUsers: LOGIN_USERS });
 }
 
 await main();
