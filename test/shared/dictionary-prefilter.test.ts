@@ -67,6 +67,8 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
       // What a plain object answers for names it inherits: zxcvbn-ts's lookup finds them.
       ['constructor__proto__', []],
       ['Constructor1', ['__proto__']],
+      // A user input that begins with letters no dictionary word begins with.
+      ['Zq9xkw!2024', ['zq9xkw']],
       ['', []],
       ['a', ['a']],
       ['xK9#mP2$vL7!qR4&nT8', []],
