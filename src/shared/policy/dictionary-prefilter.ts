@@ -8,14 +8,14 @@
  * estimate (plain, l33t variants, reversed, word sequences): three quarters of the estimate's time,
  * 12 ms on the server's event loop per sign-up and tens of milliseconds in the widget's worker.
  *
- * So each substring is looked for once, in one Map holding every word of every dictionary with its
- * rank in each. Almost no substring is a word and that one lookup ends it; a substring that is one
- * gets its ranks from the Map, dictionary by dictionary in the matcher's own order and with its own
- * length limits, so the matches come out exactly as zxcvbn-ts's own code makes them (a
- * differential test holds it to that). The few words that three-letter substrings hit in
- * most dictionaries used to cost twenty slow lookups each, a third of an estimate. Names a plain
- * object inherits (`constructor`), which the matcher's `dict[word]` finds too, are still looked up
- * in the dictionaries themselves.
+ * Almost no substring is a word. So each substring is first looked for in one Set holding every
+ * word of every dictionary (and every name an object inherits, since the matcher's `dict[word]`
+ * finds those too); only a substring found there is looked up dictionary by dictionary, in the
+ * matcher's own order and with its own length limits, so the matches come out exactly as
+ * zxcvbn-ts's own code makes them (a differential test holds it to that). Those lookups are
+ * remembered per word: the short words that a password's substrings hit sit in most of the twenty
+ * dictionaries, and repeat from pass to pass and from key press to key press. And once a start's
+ * first three characters begin no word, the longer substrings from that start are not looked up.
  *
  * This replaces a method of a class that zxcvbn-ts does not export as such. Every shape it relies
  * on is checked before it is installed; anything unexpected leaves zxcvbn-ts as it is (slower,
@@ -98,16 +98,21 @@ const originalMatches = new WeakMap<MatcherPrototype, MatchMethod>();
 export function installDictionaryPrefilter(factory: object): boolean {
   const prototype = matcherPrototypeOf(factory);
   if (!prototype) return false;
-  if (originalMatches.has(prototype)) return true;
-  const original = prototype.match;
-  // A method the matcher expects (`match(options)`) that was not where this module expects it
-  // means another version of zxcvbn-ts: leave it alone.
-  if (original.length > 1) return false;
-  originalMatches.set(prototype, original);
-  prototype.match = function prefilteredMatch(this: DictionaryMatcher, options: DictionaryMatchOptions): unknown {
-    if (this.options.useLevenshteinDistance === true && options.useLevenshtein !== false) return original.call(this, options);
-    return matchWithPrefilter(this, options);
-  };
+  if (!originalMatches.has(prototype)) {
+    const original = prototype.match;
+    // A method the matcher expects (`match(options)`) that was not where this module expects it
+    // means another version of zxcvbn-ts: leave it alone.
+    if (original.length > 1) return false;
+    originalMatches.set(prototype, original);
+    prototype.match = function prefilteredMatch(this: DictionaryMatcher, options: DictionaryMatchOptions): unknown {
+      if (this.options.useLevenshteinDistance === true && options.useLevenshtein !== false) return original.call(this, options);
+      return matchWithPrefilter(this, options);
+    };
+  }
+  // Built now, while the dictionaries load, rather than in the first estimate, which in the
+  // widget runs while the user types.
+  const configured = dictionaryMatcherOf(factory)?.options;
+  if (isObject(configured) && isObject(configured.rankedDictionaries)) indexFor(configured.rankedDictionaries as Readonly<Record<string, RankedDictionary>>);
   return true;
 }
 
@@ -118,35 +123,36 @@ export function hasDictionaryPrefilter(factory: object): boolean {
 }
 
 /**
- * Where a word is, as a number: `rank * stride + position`, `position` being the dictionary's place
- * among the indexed ones and `stride` their count. A word in several dictionaries has one number
- * per dictionary, in the dictionaries' order. ASK_THE_DICTIONARIES marks a word whose answer the
- * index does not hold (a name the dictionaries inherit, or a rank that is not a whole number): it
- * is looked up in each dictionary as zxcvbn-ts does.
- */
-type WordPlaces = number | readonly number[];
-
-const ASK_THE_DICTIONARIES = -1;
-
-/**
  * Substrings grow one character at a time from each start; once their first characters begin no
  * word, no longer one from that start is a word either, and the lookups stop there. Three
  * characters begin about 10,000 distinct words of the 184,000 and rule out most starts.
  */
 const PREFIX_LENGTH = 3;
 
-function addPrefix(prefixes: Set<string>, word: string): void {
-  if (word.length >= PREFIX_LENGTH) prefixes.add(word.slice(0, PREFIX_LENGTH));
-}
+/**
+ * How many words' ranks are remembered. The same few hundred short words turn up in estimate after
+ * estimate (every key press re-estimates a password that differs by one character); the bound
+ * keeps a long-running server from remembering the whole dictionary.
+ */
+const REMEMBERED_WORDS = 20_000;
 
-/** Every word of a set of dictionaries and its rank in each; built once for a matcher's dictionaries. */
+/**
+ * A word's ranks in the indexed dictionaries that hold it, as pairs: the dictionary's position,
+ * then the rank (whatever `dictionary[word]` answers, an inherited method included).
+ */
+type WordRanks = readonly unknown[];
+
+/** Every word of a set of dictionaries; built once for a matcher's dictionaries. */
 interface WordIndex {
+  readonly dictionaries: readonly RankedDictionary[];
   /** Each indexed dictionary's position. */
   readonly positions: ReadonlyMap<RankedDictionary, number>;
-  readonly stride: number;
-  readonly places: ReadonlyMap<string, WordPlaces>;
+  /** Every word and every inherited name. */
+  readonly words: ReadonlySet<string>;
   /** The first PREFIX_LENGTH characters of every word and inherited name. */
   readonly prefixes: ReadonlySet<string>;
+  /** The ranks of the words found lately, looked up once each. */
+  readonly remembered: Map<string, WordRanks>;
 }
 
 // Keyed by the matcher's configured dictionaries (zxcvbn-ts replaces that object whenever its
@@ -173,10 +179,11 @@ function addWords(words: Set<string>, dictionary: RankedDictionary): void {
   for (const name of inheritedNames(dictionary)) words.add(name);
 }
 
-function withPlace(known: WordPlaces | undefined, place: number): WordPlaces {
-  if (known === undefined) return place;
-  if (known === ASK_THE_DICTIONARIES) return known;
-  return typeof known === 'number' ? [known, place] : [...known, place];
+/** The first PREFIX_LENGTH characters of each word (taken from the distinct words: a third fewer). */
+function prefixesOf(words: ReadonlySet<string>): Set<string> {
+  const prefixes = new Set<string>();
+  for (const word of words) if (word.length >= PREFIX_LENGTH) prefixes.add(word.slice(0, PREFIX_LENGTH));
+  return prefixes;
 }
 
 /** The index of the matcher's configured dictionaries, built on first use. */
@@ -184,30 +191,36 @@ function indexFor(configured: Readonly<Record<string, RankedDictionary>>): WordI
   const known = indexes.get(configured);
   if (known) return known;
   const dictionaries = Object.values(configured);
-  const stride = dictionaries.length;
-  const places = new Map<string, WordPlaces>();
-  const prefixes = new Set<string>();
-  dictionaries.forEach((dictionary, position) => {
-    for (const [word, rank] of Object.entries(dictionary)) {
-      addPrefix(prefixes, word);
-      const place = typeof rank === 'number' && Number.isSafeInteger(rank * stride + position) && rank >= 0 ? rank * stride + position : ASK_THE_DICTIONARIES;
-      places.set(word, place === ASK_THE_DICTIONARIES ? place : withPlace(places.get(word), place));
-    }
-    for (const name of inheritedNames(dictionary)) {
-      places.set(name, ASK_THE_DICTIONARIES);
-      addPrefix(prefixes, name);
-    }
-  });
-  const index: WordIndex = { positions: new Map(dictionaries.map((dictionary, position) => [dictionary, position])), stride, places, prefixes };
+  const words = new Set<string>();
+  for (const dictionary of dictionaries) addWords(words, dictionary);
+  const index: WordIndex = {
+    dictionaries,
+    positions: new Map(dictionaries.map((dictionary, position) => [dictionary, position])),
+    words,
+    prefixes: prefixesOf(words),
+    remembered: new Map(),
+  };
   indexes.set(configured, index);
   return index;
 }
 
-/** The rank of a word in the dictionary at `position`, from its places; undefined when not there. */
-function rankAt(places: WordPlaces, position: number, stride: number): number | undefined {
-  if (typeof places === 'number') return places % stride === position ? (places - position) / stride : undefined;
-  for (const place of places) {
-    if (place % stride === position) return (place - position) / stride;
+/** A word's ranks in the index's dictionaries: looked up in each the first time, remembered after. */
+function ranksOf(index: WordIndex, word: string): WordRanks {
+  const known = index.remembered.get(word);
+  if (known) return known;
+  const ranks: unknown[] = [];
+  index.dictionaries.forEach((dictionary, position) => {
+    const rank = dictionary[word];
+    if (rank !== undefined) ranks.push(position, rank);
+  });
+  if (index.remembered.size >= REMEMBERED_WORDS) index.remembered.clear();
+  index.remembered.set(word, ranks);
+  return ranks;
+}
+
+function rankAt(ranks: WordRanks, position: number): unknown {
+  for (let pair = 0; pair < ranks.length; pair += 2) {
+    if (ranks[pair] === position) return ranks[pair + 1];
   }
   return undefined;
 }
@@ -227,7 +240,6 @@ function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOp
   const callDictionaries: CallDictionary[] = [];
   // Dictionaries made for this call (the user's own inputs) are not in the index: a small Set each.
   let callWords: Set<string> | undefined;
-  let callPrefixes: Set<string> | undefined;
   for (const name of Object.keys(rankedDictionaries)) {
     const dictionary = rankedDictionaries[name];
     if (dictionary === undefined) continue;
@@ -237,10 +249,7 @@ function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOp
     callWords ??= new Set<string>();
     addWords(callWords, dictionary);
   }
-  if (callWords) {
-    callPrefixes = new Set<string>();
-    for (const word of callWords) addPrefix(callPrefixes, word);
-  }
+  const callPrefixes = callWords && prefixesOf(callWords);
   const widest = Math.max(0, ...Object.values(rankedDictionariesMaxWordSize));
   const lowered = password.toLowerCase();
   const matches: DictionaryMatch[] = [];
@@ -253,15 +262,15 @@ function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOp
       if (length > widest && !isWholePassword) break;
       const word = lowered.slice(i, j + 1);
       if (length === PREFIX_LENGTH && !index.prefixes.has(word) && !callPrefixes?.has(word)) break;
-      const places = index.places.get(word);
+      const inIndex = index.words.has(word);
       const inCallDictionaries = callWords?.has(word) === true;
-      if (places === undefined && !inCallDictionaries) continue;
+      if (!inIndex && !inCallDictionaries) continue;
+      const ranks = inIndex ? ranksOf(index, word) : undefined;
       for (const { name, dictionary, position, maxWordSize } of callDictionaries) {
         if (maxWordSize !== undefined && length > maxWordSize && !isWholePassword) continue;
         let rank: unknown;
         if (position === undefined) rank = inCallDictionaries ? dictionary[word] : undefined;
-        else if (places === ASK_THE_DICTIONARIES) rank = dictionary[word];
-        else rank = places === undefined ? undefined : rankAt(places, position, index.stride);
+        else rank = ranks && rankAt(ranks, position);
         if (rank === undefined) continue;
         matches.push({
           pattern: 'dictionary',
