@@ -66,24 +66,34 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+function isDictionaries(value: unknown): value is Readonly<Record<string, RankedDictionary>> {
+  return isObject(value) && Object.values(value).every(isObject);
+}
+
+/** zxcvbn-ts's dictionary matcher instance and the dictionaries it was configured with. */
+interface FoundMatcher {
+  instance: object;
+  rankedDictionaries: Readonly<Record<string, RankedDictionary>>;
+}
+
 /** zxcvbn-ts's dictionary matcher inside a ZxcvbnFactory, when it has the expected shape. */
-function dictionaryMatcherOf(factory: object): Record<string, unknown> | undefined {
+function dictionaryMatcherOf(factory: object): FoundMatcher | undefined {
   const matching: unknown = Reflect.get(factory, 'matching');
   if (!isObject(matching) || !isObject(matching.matchers)) return undefined;
   const matcher = matching.matchers.dictionary;
   if (!isObject(matcher) || !isObject(matcher.options)) return undefined;
-  if (!isObject(matcher.options.rankedDictionaries)) return undefined;
-  return matcher;
+  const { rankedDictionaries } = matcher.options;
+  if (!isDictionaries(rankedDictionaries)) return undefined;
+  return { instance: matcher, rankedDictionaries };
 }
 
 function isMatcherPrototype(value: unknown): value is MatcherPrototype {
   return isObject(value) && typeof value.match === 'function' && typeof value.getRangedDictionaries === 'function';
 }
 
-/** The class (prototype) of `factory`'s dictionary matcher, when it has the expected shape. */
-function matcherPrototypeOf(factory: object): MatcherPrototype | undefined {
-  const matcher = dictionaryMatcherOf(factory);
-  const prototype: unknown = matcher && Object.getPrototypeOf(matcher);
+/** The class (prototype) of a dictionary matcher, when it has the expected shape. */
+function matcherPrototypeOf(matcher: FoundMatcher | undefined): MatcherPrototype | undefined {
+  const prototype: unknown = matcher && Object.getPrototypeOf(matcher.instance);
   return isMatcherPrototype(prototype) ? prototype : undefined;
 }
 
@@ -92,12 +102,13 @@ const originalMatches = new WeakMap<MatcherPrototype, MatchMethod>();
 
 /**
  * Installs the prefiltered lookup on the dictionary matcher class of `factory` (a ZxcvbnFactory),
- * which its l33t, reversed and word-sequence matchers inherit. Idempotent; answers whether the
- * prefilter is in place.
+ * which its l33t, reversed and word-sequence matchers inherit, and indexes `factory`'s
+ * dictionaries. Idempotent; answers whether the prefilter is in place.
  */
 export function installDictionaryPrefilter(factory: object): boolean {
-  const prototype = matcherPrototypeOf(factory);
-  if (!prototype) return false;
+  const matcher = dictionaryMatcherOf(factory);
+  const prototype = matcherPrototypeOf(matcher);
+  if (!matcher || !prototype) return false;
   if (!originalMatches.has(prototype)) {
     const original = prototype.match;
     // A method the matcher expects (`match(options)`) that was not where this module expects it
@@ -111,14 +122,13 @@ export function installDictionaryPrefilter(factory: object): boolean {
   }
   // Built now, while the dictionaries load, rather than in the first estimate, which in the
   // widget runs while the user types.
-  const configured = dictionaryMatcherOf(factory)?.options;
-  if (isObject(configured) && isObject(configured.rankedDictionaries)) indexFor(configured.rankedDictionaries as Readonly<Record<string, RankedDictionary>>);
+  indexFor(matcher.rankedDictionaries);
   return true;
 }
 
 /** Whether `factory`'s dictionary matcher runs the prefiltered lookup. */
 export function hasDictionaryPrefilter(factory: object): boolean {
-  const prototype = matcherPrototypeOf(factory);
+  const prototype = matcherPrototypeOf(dictionaryMatcherOf(factory));
   return prototype !== undefined && originalMatches.has(prototype);
 }
 
