@@ -69,9 +69,9 @@ interface AlternatingMeasurement {
  * moved from 39 to 115 per second in one morning, a bare-route figure by more than half between
  * runs). So a load and its baselines alternate ROUNDS times, the baselines on both ends, and each
  * round is set against the baselines measured just before and just after it: a change in speed
- * weighs on both sides of the ratio alike.
+ * weighs on both sides of the ratio alike. A round with a failed request ends the benchmark there.
  */
-async function alternate(baselines: (() => Promise<number>)[], load: () => Promise<LoadResult>): Promise<AlternatingMeasurement> {
+async function alternate(name: string, baselines: (() => Promise<number>)[], load: () => Promise<LoadResult>): Promise<AlternatingMeasurement> {
   const baselineMeasurements: number[][] = baselines.map(() => []);
   const measureBaselines = async (): Promise<void> => {
     for (const [index, measure] of baselines.entries()) baselineMeasurements[index]!.push(await measure());
@@ -79,7 +79,9 @@ async function alternate(baselines: (() => Promise<number>)[], load: () => Promi
   await measureBaselines();
   const results: LoadResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    results.push(await load());
+    const result = await load();
+    assertClean(name, result);
+    results.push(result);
     await measureBaselines();
   }
   const aroundRound = (measurements: number[], round: number): number => (measurements[round]! + measurements[round + 1]!) / 2;
@@ -147,7 +149,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
 
     for (const concurrency of CONCURRENCIES) {
       const verify = (): Promise<boolean> => verifyPassword(storedHash, PASSWORD);
-      const login = await alternate([() => argon2Rate(verify, concurrency)], () =>
+      const login = await alternate(`${label} login`, [() => argon2Rate(verify, concurrency)], () =>
         runLoad({
           ...base,
           concurrency,
@@ -157,7 +159,6 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
           request: { method: 'POST', path: '/api/login', headers: json, body: `{"identifier":"${prefix}-login-{n}@example.com","password":"${PASSWORD}"}` },
         }),
       );
-      login.results.forEach((result) => assertClean(`${label} login`, result));
       const [verifyRate] = login.baselineRates;
       figures.push({
         name: `${label}: login, concurrency ${concurrency}`,
@@ -177,7 +178,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       const hashAndCheck = (): Promise<unknown> =>
         Promise.all([hash(), evaluatePassword(PASSWORD, policy, { email: `${prefix}-bound-${signupNumber++}@example.com` })]);
       let signupRound = 0;
-      const signup = await alternate([() => argon2Rate(hash, concurrency), () => argon2Rate(hashAndCheck, concurrency)], () =>
+      const signup = await alternate(`${label} sign-up`, [() => argon2Rate(hash, concurrency), () => argon2Rate(hashAndCheck, concurrency)], () =>
         runLoad({
           ...base,
           concurrency,
@@ -187,7 +188,6 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
           request: { method: 'POST', path: '/api/signup', headers: json, body: `{"email":"${prefix}-new-{n}@example.com","password":"${PASSWORD}"}` },
         }),
       );
-      signup.results.forEach((result) => assertClean(`${label} sign-up`, result));
       const [hashRate, checkedRate] = signup.baselineRates;
       figures.push({
         name: `${label}: sign-up, concurrency ${concurrency}`,
@@ -216,8 +216,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
     const helloRate = async (): Promise<number> =>
       (await runLoad({ ...base, url: hello.url, concurrency: READ_CONCURRENCY, okStatuses: [200], request: { method: 'GET', path: '/hello' } })).throughput;
     for (const [name, request] of reads) {
-      const read = await alternate([helloRate], () => runLoad({ ...base, concurrency: READ_CONCURRENCY, okStatuses: [200], request }));
-      read.results.forEach((result) => assertClean(`${label} ${name}`, result));
+      const read = await alternate(`${label} ${name}`, [helloRate], () => runLoad({ ...base, concurrency: READ_CONCURRENCY, okStatuses: [200], request }));
       const [helloThroughput] = read.baselineRates;
       figures.push({
         name: `${label}: ${name}, concurrency ${READ_CONCURRENCY}`,
