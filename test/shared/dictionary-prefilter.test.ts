@@ -1,6 +1,6 @@
 /**
- * The prefiltered dictionary lookup (src/shared/policy/dictionary-prefilter.ts) must give zxcvbn-ts
- * exactly the matches its own lookup gives. The reference is zxcvbn-ts's ES module build, a second
+ * The prefiltered dictionary lookup and l33t matcher (src/shared/policy/dictionary-prefilter.ts)
+ * must give zxcvbn-ts exactly the matches its own lookup and matcher give. The reference is zxcvbn-ts's ES module build, a second
  * copy of its classes that the prefilter is never installed on; the estimator under test is the
  * one the server and the widget use, from the CommonJS build Node loads for `@zxcvbn-ts/core`.
  */
@@ -12,7 +12,9 @@ import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 import fc from 'fast-check';
 
-import { hasDictionaryPrefilter, installDictionaryPrefilter } from '../../src/shared/policy/dictionary-prefilter.js';
+import getCleanPasswords from '@zxcvbn-ts/core/dist/matcher/dictionary/variants/matching/unmunger/getCleanPasswords.mjs';
+
+import { hasDictionaryPrefilter, hasL33tPrefilter, installDictionaryPrefilter } from '../../src/shared/policy/dictionary-prefilter.js';
 import { estimatorOptions, loadStrengthEstimator } from '../../src/shared/policy/strength.js';
 import { loadReferenceZxcvbn, type ZxcvbnFactoryInstance as Factory } from './reference-zxcvbn.js';
 
@@ -43,7 +45,8 @@ function assertSameAnswers(password: string, userInputs: string[]): void {
 describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
   before(async () => {
     prefiltered = new core.ZxcvbnFactory(options);
-    assert.equal(installDictionaryPrefilter(prefiltered), true, 'the prefilter fits this version of zxcvbn-ts');
+    assert.equal(installDictionaryPrefilter(prefiltered, getCleanPasswords), true, 'the prefilter fits this version of zxcvbn-ts');
+    assert.equal(hasL33tPrefilter(prefiltered), true, 'the l33t prefilter fits this version of zxcvbn-ts');
     reference = await loadReferenceZxcvbn();
   });
 
@@ -51,7 +54,9 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
     await loadStrengthEstimator();
     // The estimator's factory is private to strength.ts; a new factory shares its classes.
     assert.equal(hasDictionaryPrefilter(new core.ZxcvbnFactory({})), true);
+    assert.equal(hasL33tPrefilter(new core.ZxcvbnFactory({})), true);
     assert.equal(hasDictionaryPrefilter(reference), false);
+    assert.equal(hasL33tPrefilter(reference), false);
     assert.notEqual(Object.getPrototypeOf(reference), Object.getPrototypeOf(prefiltered));
   });
 
@@ -69,6 +74,15 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
       ['Constructor1', ['__proto__']],
       // A user input that begins with letters no dictionary word begins with.
       ['Zq9xkw!2024', ['zq9xkw']],
+      // l33t: a reading that is a word whole (no later reading is tried), symbols of several
+      // characters for one letter, a symbol for two letters, and text whose lower case is not
+      // letter for letter, where a word without a substitution still counts.
+      ['p4ssw0rd', []],
+      ['|_|ser()nn|<vv2020', ['user']],
+      ['l0ve!l0ve|', []],
+      ['\\/\\/1nter$unn3r', []],
+      ['İstanbul4dmin', []],
+      ['ΣΑΣ4ΣΑ0σ', ['Σ4']],
       ['', []],
       ['a', ['a']],
       ['xK9#mP2$vL7!qR4&nT8', []],
@@ -84,6 +98,9 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
       fc.constantFrom(...words).map((word) => word.toUpperCase()),
       // l33t spellings and separators
       fc.constantFrom('@', '$', '0', '1', '3', '4', '5', '7', '!', '|', '-', '_', '.', ' ', '2020', '1990'),
+      fc.constantFrom('|_|', '()', 'vv', 'nn', '|<', '/\\/\\', '^^', '|)', '><'),
+      // lower case that is not one code unit for one
+      fc.constantFrom('İ', 'Σ', 'ß', 'ΑΣ'),
       fc.string({ maxLength: 6 }),
     );
     const password = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));

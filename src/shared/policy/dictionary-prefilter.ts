@@ -17,7 +17,11 @@
  * dictionaries, and repeat from pass to pass and from key press to key press. And once a start's
  * first three characters begin no word, the longer substrings from that start are not looked up.
  *
- * This replaces a method of a class that zxcvbn-ts does not export as such. Every shape it relies
+ * The l33t matcher reads symbols as letters ('p4ssw0rd' as 'password') and looks every substring
+ * of every reading up, only to keep the matches that hold a substituted letter; given zxcvbn-ts's
+ * list of readings, only those substrings are looked up (installL33tPrefilter).
+ *
+ * This replaces methods of classes that zxcvbn-ts does not export as such. Every shape it relies
  * on is checked before it is installed; anything unexpected leaves zxcvbn-ts as it is (slower,
  * still correct), and the tests fail on the version where that happens. With Levenshtein matching
  * on (not used here) the original method runs.
@@ -98,17 +102,19 @@ function matcherPrototypeOf(matcher: FoundMatcher | undefined): MatcherPrototype
 }
 
 /** The original `match` of every prototype this module has taken over. */
-const originalMatches = new WeakMap<MatcherPrototype, MatchMethod>();
+const originalMatches = new WeakMap<object, MatchMethod>();
 
 /**
  * Installs the prefiltered lookup on the dictionary matcher class of `factory` (a ZxcvbnFactory),
  * which its l33t, reversed and word-sequence matchers inherit, and indexes `factory`'s
- * dictionaries. Idempotent; answers whether the prefilter is in place.
+ * dictionaries; with `l33tReadings`, the l33t matcher's narrower lookup too. Idempotent; answers
+ * whether the dictionary prefilter is in place.
  */
-export function installDictionaryPrefilter(factory: object): boolean {
+export function installDictionaryPrefilter(factory: object, l33tReadings?: L33tReadings): boolean {
   const matcher = dictionaryMatcherOf(factory);
   const prototype = matcherPrototypeOf(matcher);
   if (!matcher || !prototype) return false;
+  if (l33tReadings) installL33tPrefilter(factory, prototype, l33tReadings);
   if (!originalMatches.has(prototype)) {
     const original = prototype.match;
     // A method the matcher expects (`match(options)`) that was not where this module expects it
@@ -130,6 +136,124 @@ export function installDictionaryPrefilter(factory: object): boolean {
 export function hasDictionaryPrefilter(factory: object): boolean {
   const prototype = matcherPrototypeOf(dictionaryMatcherOf(factory));
   return prototype !== undefined && originalMatches.has(prototype);
+}
+
+/** Whether `factory`'s l33t matcher looks up only the substrings that hold a substitution. */
+export function hasL33tPrefilter(factory: object): boolean {
+  const prototype = l33tPrototypeOf(factory, matcherPrototypeOf(dictionaryMatcherOf(factory)));
+  return prototype !== undefined && originalMatches.has(prototype);
+}
+
+/** One reading of a password with letters in place of symbols, as zxcvbn-ts's l33t matcher makes them. */
+export interface L33tReading {
+  password: string;
+  /** In order along the reading; `i` is where `letter` stands in it. */
+  changes: readonly { i: number; letter: string; substitution: string }[];
+  isFullSubstitution: boolean;
+}
+
+/**
+ * zxcvbn-ts's own list of a password's l33t readings (its getCleanPasswords): what the l33t
+ * matcher looks up, in its order and up to its limit. Passed in rather than imported here, since
+ * it is not part of zxcvbn-ts's public API (strength.ts loads it beside the estimator).
+ */
+export type L33tReadings = (password: string, limit: number, trieRoot: unknown) => readonly L33tReading[];
+
+/** The parts of zxcvbn-ts's l33t matcher (a MatchL33t, which extends MatchDictionary) used here. */
+interface L33tMatcher extends DictionaryMatcher {
+  options: DictionaryMatcher['options'] & { l33tMaxSubstitutions?: unknown; trieNodeRoot?: unknown };
+}
+
+interface L33tMatch extends Omit<DictionaryMatch, 'l33t'> {
+  l33t: true;
+  subs: { letter: string; substitution: string }[];
+  subDisplay: string;
+}
+
+/** The class of `factory`'s l33t matcher, when it is a dictionary matcher with the expected shape. */
+function l33tPrototypeOf(factory: object, dictionaryPrototype: MatcherPrototype | undefined): MatcherPrototype | undefined {
+  const matching: unknown = Reflect.get(factory, 'matching');
+  if (!dictionaryPrototype || !isObject(matching) || !isObject(matching.matchers)) return undefined;
+  const matcher = matching.matchers.dictionaryL33t;
+  const prototype: unknown = isObject(matcher) ? Object.getPrototypeOf(matcher) : undefined;
+  return isMatcherPrototype(prototype) && Object.getPrototypeOf(prototype) === dictionaryPrototype ? prototype : undefined;
+}
+
+/**
+ * The l33t matcher looks every substring of every reading up and then keeps only the matches that
+ * hold a substitution; for a password with one symbol in it that is nine in ten matches made only
+ * to be dropped. This one looks up only the substrings that hold a substituted letter (and the
+ * whole reading, which decides whether later readings are tried), and otherwise does what
+ * zxcvbn-ts's l33t matcher does, in its order, so that the matches are the same.
+ */
+function installL33tPrefilter(factory: object, dictionaryPrototype: MatcherPrototype, readingsOf: L33tReadings): void {
+  const prototype = l33tPrototypeOf(factory, dictionaryPrototype);
+  if (!prototype || originalMatches.has(prototype) || prototype.match.length > 1 || readingsOf.length !== 3) return;
+  const original = prototype.match;
+  originalMatches.set(prototype, original);
+  prototype.match = function prefilteredL33tMatch(this: L33tMatcher, options: DictionaryMatchOptions): unknown {
+    const { useLevenshteinDistance, l33tMaxSubstitutions, trieNodeRoot } = this.options;
+    if (useLevenshteinDistance === true || typeof l33tMaxSubstitutions !== 'number') return original.call(this, options);
+    return matchL33t(this, options, readingsOf(options.password, l33tMaxSubstitutions, trieNodeRoot));
+  };
+}
+
+/** Any code unit outside ASCII. */
+const BEYOND_ASCII = /[\u0080-\uffff]/;
+
+function matchL33t(matcher: L33tMatcher, options: DictionaryMatchOptions, readings: readonly L33tReading[]): L33tMatch[] {
+  const { password } = options;
+  const matches: L33tMatch[] = [];
+  let wholeMatched = false;
+  for (const reading of readings) {
+    // A reading found whole in a dictionary ends the search, as in zxcvbn-ts.
+    if (wholeMatched) break;
+    // Outside ASCII, lower case is not always letter for letter ('İ' becomes two code units, 'Σ'
+    // depends on what follows), so a substring without a substitution can still differ from its
+    // lower-cased word, and zxcvbn-ts keeps it: there, everything is looked up.
+    const letterPositions =
+      !BEYOND_ASCII.test(password) && !BEYOND_ASCII.test(reading.password)
+        ? reading.changes.flatMap(({ i, letter }) => Array.from({ length: letter.length }, (_, offset) => i + offset)).sort((a, b) => a - b)
+        : undefined;
+    for (const match of matchWithPrefilter(matcher, { ...options, password: reading.password }, letterPositions)) {
+      const placed = placeInPassword(reading, match.i, match.j);
+      wholeMatched ||= placed.i === 0 && placed.j === password.length - 1;
+      const token = password.slice(placed.i, placed.j + 1);
+      // Only a match that reads a symbol as a letter is a l33t match.
+      if (token.toLowerCase() === match.matchedWord) continue;
+      const known = matches.some(
+        (kept) => kept.i === placed.i && kept.j === placed.j && kept.dictionaryName === match.dictionaryName && kept.matchedWord === match.matchedWord,
+      );
+      if (!known) matches.push({ ...match, l33t: true, token, ...placed });
+    }
+  }
+  // '1' read as i and '4' as a are very common words of low rank: single characters are noise.
+  return matches.filter((match) => match.token.length > 1);
+}
+
+/** Where a reading's substring `i`…`j` stands in the password, and which substitutions it holds. */
+function placeInPassword(reading: L33tReading, i: number, j: number): Pick<L33tMatch, 'i' | 'j' | 'subs' | 'subDisplay'> {
+  let start = i;
+  let end = j;
+  const subs: L33tMatch['subs'] = [];
+  const shown: string[] = [];
+  const seen = new Set<string>();
+  for (const { i: at, letter, substitution } of reading.changes) {
+    const grows = substitution.length - letter.length;
+    if (at < i) {
+      start += grows;
+      end += grows;
+    } else if (at <= j) {
+      end += grows;
+      // The same key as zxcvbn-ts's, so that the same pairs count as one.
+      const key = `${letter}-${substitution}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      subs.push({ letter, substitution });
+      shown.push(`${substitution} -> ${letter}`);
+    }
+  }
+  return { i: start, j: end, subs, subDisplay: shown.join(', ') };
 }
 
 /**
@@ -244,7 +368,17 @@ interface CallDictionary {
   maxWordSize: number | undefined;
 }
 
-function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOptions }: DictionaryMatchOptions): DictionaryMatch[] {
+/**
+ * The dictionary matches of `password`, as zxcvbn-ts's own lookup finds them. With `changed` (the
+ * positions where the l33t matcher put a letter for a symbol, ascending), only the substrings that
+ * hold one of them, and the whole password, are looked up: the others are words the password
+ * spells as they are, which the l33t matcher would find and throw away.
+ */
+function matchWithPrefilter(
+  matcher: DictionaryMatcher,
+  { password, userInputsOptions }: DictionaryMatchOptions,
+  changed?: readonly number[],
+): DictionaryMatch[] {
   const { rankedDictionaries, rankedDictionariesMaxWordSize } = matcher.getRangedDictionaries(userInputsOptions);
   const index = indexFor(matcher.options.rankedDictionaries);
   const callDictionaries: CallDictionary[] = [];
@@ -263,15 +397,26 @@ function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOp
   const widest = Math.max(0, ...Object.values(rankedDictionariesMaxWordSize));
   const lowered = password.toLowerCase();
   const matches: DictionaryMatch[] = [];
+  let nextChange = 0;
   for (let i = 0; i < password.length; i += 1) {
+    // The first substring from i worth looking up ends at the first change at or after i.
+    while (changed !== undefined && (changed[nextChange] ?? Number.POSITIVE_INFINITY) < i) nextChange += 1;
+    const firstEnd = changed === undefined ? i : (changed[nextChange] ?? Number.POSITIVE_INFINITY);
+    // No change from here on, and only the first start reaches the whole password.
+    if (firstEnd === Number.POSITIVE_INFINITY && i > 0) break;
     for (let j = i; j < password.length; j += 1) {
       const length = j - i + 1;
       // zxcvbn-ts looks the whole password up in every dictionary whatever the length limits, and a
       // plain object answers inherited names (`constructor`) in any of them: the exception stays.
       const isWholePassword = i === 0 && j === password.length - 1;
       if (length > widest && !isWholePassword) break;
+      if (j < firstEnd && !isWholePassword) {
+        // Not looked up, but its first characters still end the start when they begin no word.
+        if (length === PREFIX_LENGTH && !beginsAWord(lowered.slice(i, j + 1), index, callPrefixes)) break;
+        continue;
+      }
       const word = lowered.slice(i, j + 1);
-      if (length === PREFIX_LENGTH && !index.prefixes.has(word) && !callPrefixes?.has(word)) break;
+      if (length === PREFIX_LENGTH && !beginsAWord(word, index, callPrefixes)) break;
       const inIndex = index.words.has(word);
       const inCallDictionaries = callWords?.has(word) === true;
       if (!inIndex && !inCallDictionaries) continue;
@@ -297,4 +442,9 @@ function matchWithPrefilter(matcher: DictionaryMatcher, { password, userInputsOp
     }
   }
   return matches;
+}
+
+/** Whether some word of the index or of the call's own dictionaries begins with `prefix` (PREFIX_LENGTH characters). */
+function beginsAWord(prefix: string, index: WordIndex, callPrefixes: ReadonlySet<string> | undefined): boolean {
+  return index.prefixes.has(prefix) || callPrefixes?.has(prefix) === true;
 }

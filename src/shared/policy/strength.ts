@@ -50,15 +50,20 @@ export function estimatorOptions(common: LanguageCommon, english: LanguageEnglis
 }
 
 async function createEstimator(): Promise<StrengthEstimator> {
-  const [{ ZxcvbnFactory }, common, english] = await Promise.all([
+  const [{ ZxcvbnFactory }, common, english, l33tReadings] = await Promise.all([
     import('@zxcvbn-ts/core'),
     import('@zxcvbn-ts/language-common'),
     import('@zxcvbn-ts/language-en'),
+    // Not public API: should a later zxcvbn-ts move it, its l33t matcher runs as it is.
+    import('@zxcvbn-ts/core/dist/matcher/dictionary/variants/matching/unmunger/getCleanPasswords.mjs').then(
+      (module) => module.default,
+      () => undefined,
+    ),
   ]);
   const zxcvbn = new ZxcvbnFactory(estimatorOptions(common, english));
   // Three quarters of an estimate went to looking substrings up in twenty dictionaries; see
   // dictionary-prefilter.ts. Same scores, several times faster.
-  installDictionaryPrefilter(zxcvbn);
+  installDictionaryPrefilter(zxcvbn, l33tReadings);
   const commonPasswords = new Set(common.dictionary['passwords-common'].map((entry) => entry.toLowerCase()));
   return {
     score: (password, userInputs) => zxcvbn.check(normalize(password), [...userInputs]).score,
