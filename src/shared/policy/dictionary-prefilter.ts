@@ -114,7 +114,6 @@ export function installDictionaryPrefilter(factory: object, l33tReadings?: L33tR
   const matcher = dictionaryMatcherOf(factory);
   const prototype = matcherPrototypeOf(matcher);
   if (!matcher || !prototype) return false;
-  if (l33tReadings) installL33tPrefilter(factory, prototype, l33tReadings);
   if (!originalMatches.has(prototype)) {
     const original = prototype.match;
     // A method the matcher expects (`match(options)`) that was not where this module expects it
@@ -126,6 +125,7 @@ export function installDictionaryPrefilter(factory: object, l33tReadings?: L33tR
       return matchWithPrefilter(this, options);
     };
   }
+  if (l33tReadings) installL33tPrefilter(factory, prototype, l33tReadings);
   // Built now, while the dictionaries load, rather than in the first estimate, which in the
   // widget runs while the user types.
   indexFor(matcher.rankedDictionaries);
@@ -181,8 +181,8 @@ function l33tPrototypeOf(factory: object, dictionaryPrototype: MatcherPrototype 
 
 /**
  * The l33t matcher looks every substring of every reading up and then keeps only the matches that
- * hold a substitution; for a password with one symbol in it that is nine in ten matches made only
- * to be dropped. This one looks up only the substrings that hold a substituted letter (and the
+ * hold a substitution; for a password with one symbol in it, nearly every match is made only to be
+ * dropped. This one looks up only the substrings that hold a substituted letter (and the
  * whole reading, which decides whether later readings are tried), and otherwise does what
  * zxcvbn-ts's l33t matcher does, in its order, so that the matches are the same.
  */
