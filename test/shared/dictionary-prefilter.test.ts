@@ -1,8 +1,9 @@
 /**
  * The prefiltered dictionary lookup and l33t matcher (src/shared/policy/dictionary-prefilter.ts)
- * must give zxcvbn-ts exactly the matches its own lookup and matcher give. The reference is zxcvbn-ts's ES module build, a second
- * copy of its classes that the prefilter is never installed on; the estimator under test is the
- * one the server and the widget use, from the CommonJS build Node loads for `@zxcvbn-ts/core`.
+ * must give exactly the matches zxcvbn-ts's own lookup and matcher give. The reference is
+ * zxcvbn-ts's ES module build, a second copy of its classes that the prefilter is never installed
+ * on; the estimator under test is the one the server and the widget use, from the CommonJS build
+ * Node loads for `@zxcvbn-ts/core`.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -75,8 +76,8 @@ describe('the prefiltered zxcvbn-ts dictionary lookup', () => {
       // A user input that begins with letters no dictionary word begins with.
       ['Zq9xkw!2024', ['zq9xkw']],
       // l33t: a reading that is a word whole (no later reading is tried), symbols of several
-      // characters for one letter, a symbol for two letters, and text whose lower case is not
-      // letter for letter, where a word without a substitution still counts.
+      // characters for one letter, a symbol read as either of two letters ('1', '|'), and text
+      // whose lower case is not letter for letter, where a word without a substitution counts.
       ['p4ssw0rd', []],
       ['|_|ser()nn|<vv2020', ['user']],
       ['l0ve!l0ve|', []],
