@@ -80,11 +80,15 @@ interface FoundMatcher {
   rankedDictionaries: Readonly<Record<string, RankedDictionary>>;
 }
 
+/** The matcher instances of a ZxcvbnFactory, by name, when it has the expected shape. */
+function matchersOf(factory: object): Record<string, unknown> | undefined {
+  const matching: unknown = Reflect.get(factory, 'matching');
+  return isObject(matching) && isObject(matching.matchers) ? matching.matchers : undefined;
+}
+
 /** zxcvbn-ts's dictionary matcher inside a ZxcvbnFactory, when it has the expected shape. */
 function dictionaryMatcherOf(factory: object): FoundMatcher | undefined {
-  const matching: unknown = Reflect.get(factory, 'matching');
-  if (!isObject(matching) || !isObject(matching.matchers)) return undefined;
-  const matcher = matching.matchers.dictionary;
+  const matcher = matchersOf(factory)?.dictionary;
   if (!isObject(matcher) || !isObject(matcher.options)) return undefined;
   const { rankedDictionaries } = matcher.options;
   if (!isDictionaries(rankedDictionaries)) return undefined;
@@ -172,11 +176,11 @@ interface L33tMatch extends Omit<DictionaryMatch, 'l33t'> {
 
 /** The class of `factory`'s l33t matcher, when it is a dictionary matcher with the expected shape. */
 function l33tPrototypeOf(factory: object, dictionaryPrototype: MatcherPrototype | undefined): MatcherPrototype | undefined {
-  const matching: unknown = Reflect.get(factory, 'matching');
-  if (!dictionaryPrototype || !isObject(matching) || !isObject(matching.matchers)) return undefined;
-  const matcher = matching.matchers.dictionaryL33t;
+  const matcher = matchersOf(factory)?.dictionaryL33t;
   const prototype: unknown = isObject(matcher) ? Object.getPrototypeOf(matcher) : undefined;
-  return isMatcherPrototype(prototype) && Object.getPrototypeOf(prototype) === dictionaryPrototype ? prototype : undefined;
+  return dictionaryPrototype !== undefined && isMatcherPrototype(prototype) && Object.getPrototypeOf(prototype) === dictionaryPrototype
+    ? prototype
+    : undefined;
 }
 
 /**
@@ -204,15 +208,16 @@ const BEYOND_ASCII = /[\u0080-\uffff]/;
 function matchL33t(matcher: L33tMatcher, options: DictionaryMatchOptions, readings: readonly L33tReading[]): L33tMatch[] {
   const { password } = options;
   const matches: L33tMatch[] = [];
+  // Outside ASCII, lower case is not always letter for letter ('İ' becomes two code units, 'Σ'
+  // depends on what follows), so a substring without a substitution can still differ from its
+  // lower-cased word, and zxcvbn-ts keeps it: there, everything is looked up.
+  const passwordIsAscii = !BEYOND_ASCII.test(password);
   let wholeMatched = false;
   for (const reading of readings) {
     // A reading found whole in a dictionary ends the search, as in zxcvbn-ts.
     if (wholeMatched) break;
-    // Outside ASCII, lower case is not always letter for letter ('İ' becomes two code units, 'Σ'
-    // depends on what follows), so a substring without a substitution can still differ from its
-    // lower-cased word, and zxcvbn-ts keeps it: there, everything is looked up.
     const letterPositions =
-      !BEYOND_ASCII.test(password) && !BEYOND_ASCII.test(reading.password)
+      passwordIsAscii && !BEYOND_ASCII.test(reading.password)
         ? reading.changes.flatMap(({ i, letter }) => Array.from({ length: letter.length }, (_, offset) => i + offset)).sort((a, b) => a - b)
         : undefined;
     for (const match of matchWithPrefilter(matcher, { ...options, password: reading.password }, letterPositions)) {
@@ -410,13 +415,10 @@ function matchWithPrefilter(
       // plain object answers inherited names (`constructor`) in any of them: the exception stays.
       const isWholePassword = i === 0 && j === password.length - 1;
       if (length > widest && !isWholePassword) break;
-      if (j < firstEnd && !isWholePassword) {
-        // Not looked up, but its first characters still end the start when they begin no word.
-        if (length === PREFIX_LENGTH && !beginsAWord(lowered.slice(i, j + 1), index, callPrefixes)) break;
-        continue;
-      }
+      // Whether or not this substring is looked up, first characters that begin no word end the start.
+      if (length === PREFIX_LENGTH && !beginsAWord(lowered.slice(i, j + 1), index, callPrefixes)) break;
+      if (j < firstEnd && !isWholePassword) continue;
       const word = lowered.slice(i, j + 1);
-      if (length === PREFIX_LENGTH && !beginsAWord(word, index, callPrefixes)) break;
       const inIndex = index.words.has(word);
       const inCallDictionaries = callWords?.has(word) === true;
       if (!inIndex && !inCallDictionaries) continue;
