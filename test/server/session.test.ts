@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 
 import {
@@ -78,6 +79,31 @@ describe('GET /api/session', () => {
     const cookie = await signedIn(server);
     await server.db.updateTable('users').set({ blocked: 1 }).execute();
     assert.equal((await server.request('/api/session', { headers: { cookie } })).status, 401);
+    await server.close();
+  });
+
+  it('keeps a row under the hash of the token, with the client address, its browser and its times', async () => {
+    const server = await startTestServer({ config: { session: { ttlHours: 10, idleHours: 4 } } });
+    const startedAt = server.clock();
+    const response = await server.post(
+      '/api/signup',
+      { email: 'row@example.com', password: STRONG_PASSWORD },
+      { ip: '198.51.100.7', headers: { 'user-agent': 'Row Browser/2.0' } },
+    );
+    assert.equal(response.status, 201);
+    const token = setCookies(response)[0]?.value ?? '';
+    const { user } = (await response.json()) as { user: { user_id: string } };
+    assert.deepEqual(await server.db.selectFrom('sessions').selectAll().execute(), [
+      {
+        id: createHash('sha256').update(token).digest('hex'),
+        user_id: user.user_id,
+        created_at: startedAt,
+        last_seen_at: startedAt,
+        expires_at: startedAt + 10 * HOUR,
+        ip: '198.51.100.7',
+        user_agent: 'Row Browser/2.0',
+      },
+    ]);
     await server.close();
   });
 });
