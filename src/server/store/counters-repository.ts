@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 
+import { preparedQuery } from './prepared-query.js';
 import type { Database, LoginFailuresTable } from './schema.js';
 
 export interface BucketVerdict {
@@ -110,8 +111,11 @@ export async function uncountLoginAttempt(db: Kysely<Database>, key: string, max
     .execute();
 }
 
+// Every successful login runs it.
+const deleteLoginFailures = preparedQuery(1, (db, key: string) => db.deleteFrom('login_failures').where('key', '=', key));
+
 export async function clearLoginFailures(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+  await deleteLoginFailures(db, key);
 }
 
 /** Lifts every block and forgets every failure streak about one account. */

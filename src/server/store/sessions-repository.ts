@@ -7,8 +7,15 @@ import { preparedQuery } from './prepared-query.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 
+const insertSessionRow = preparedQuery(
+  7,
+  (db, id: string, user_id: string, created_at: number, last_seen_at: number, expires_at: number, ip: string | null, user_agent: string | null) =>
+    db.insertInto('sessions').values({ id, user_id, created_at, last_seen_at, expires_at, ip, user_agent }),
+);
+
 export async function insertSession(db: Kysely<Database>, session: Insertable<SessionsTable>): Promise<void> {
-  await db.insertInto('sessions').values(session).execute();
+  const { id, user_id, created_at, last_seen_at, expires_at, ip = null, user_agent = null } = session;
+  await insertSessionRow(db, id, user_id, created_at, last_seen_at, expires_at, ip, user_agent);
 }
 
 const selectSessionWithUser = preparedQuery(1, (db, id: string) =>

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 
 import { insertInChunks } from './bulk-insert.js';
+import { preparedQuery } from './prepared-query.js';
 import type { Database, UserOrigin, UsersTable } from './schema.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -66,18 +67,22 @@ export function findUserByUsername(db: Kysely<Database>, username: string): Prom
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
+const countLogin = preparedQuery(3, (db, id: string, at: string, ip: string) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ last_login: at, last_ip: ip, logins_count: eb('logins_count', '+', 1) }))
+    .where('id', '=', id)
+    .returningAll(),
+);
+
 /** Counts a login and answers the user as it now is (undefined if there is no such user). */
-export function recordSuccessfulLogin(
+export async function recordSuccessfulLogin(
   db: Kysely<Database>,
   id: string,
   login: { at: string; ip: string },
 ): Promise<UserRow | undefined> {
-  return db
-    .updateTable('users')
-    .set((eb) => ({ last_login: login.at, last_ip: login.ip, logins_count: eb('logins_count', '+', 1) }))
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  const [user] = await countLogin(db, id, login.at, login.ip);
+  return user;
 }
 
 export async function updateUserProfile(
