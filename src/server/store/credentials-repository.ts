@@ -9,8 +9,15 @@ import type { UserRow } from './users-repository.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 
+const insertCredentialRow = preparedQuery(
+  5,
+  (db, user_id: string, password_hash: string, hash_format: HashFormat, created_at: string, updated_at: string) =>
+    db.insertInto('credentials').values({ user_id, password_hash, hash_format, created_at, updated_at }),
+);
+
 export async function insertCredential(db: Kysely<Database>, credential: Insertable<CredentialsTable>): Promise<void> {
-  await db.insertInto('credentials').values(credential).execute();
+  const { user_id, password_hash, hash_format, created_at, updated_at } = credential;
+  await insertCredentialRow(db, user_id, password_hash, hash_format, created_at, updated_at);
 }
 
 /** Many credentials in a few multi-row statements of fixed shapes, for users a bulk import has just created. */

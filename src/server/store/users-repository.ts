@@ -53,18 +53,26 @@ function paddedToPowerOfTwo(values: readonly string[]): string[] {
   return padded;
 }
 
-export function findUserById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+// Sign-up, login and the management API look users up one at a time, by one of these keys.
+const selectUserById = preparedQuery(1, (db, id: string) => db.selectFrom('users').selectAll().where('id', '=', id));
+const selectUserByEmail = preparedQuery(1, (db, email: string) => db.selectFrom('users').selectAll().where('email', '=', email));
+const selectUserByUsername = preparedQuery(1, (db, username: string) => db.selectFrom('users').selectAll().where('username', '=', username));
+
+export async function findUserById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
+  const [user] = await selectUserById(db, id);
+  return user;
 }
 
 /** `email` must already be normalised (trimmed, lowercased). */
-export function findUserByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
+  const [user] = await selectUserByEmail(db, email);
+  return user;
 }
 
 /** `username` must already be normalised (lowercased). */
-export function findUserByUsername(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+export async function findUserByUsername(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
+  const [user] = await selectUserByUsername(db, username);
+  return user;
 }
 
 const countLogin = preparedQuery(3, (db, id: string, at: string, ip: string) =>
