@@ -24,8 +24,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import Sqlite from 'better-sqlite3';
-
 import { resolveConfig } from '../src/server/config.js';
 import { silentLogger } from '../src/server/logger.js';
 import { systemClock } from '../src/server/services/clock.js';
@@ -35,6 +33,7 @@ import { importedCredential } from '../src/server/services/passwords.js';
 import { IMPORT_BATCH_SIZE } from '../src/server/services/user-import.js';
 import { DATABASE_PROVIDER, newUserRow } from '../src/server/services/user-records.js';
 import { migrateToLatest, openDatabase } from '../src/server/store/database.js';
+import { openBareSqlite } from './bare-sqlite.js';
 import { benchUser, CACHE_DIRECTORY, ensureUsersFile, HASH_POOL_SIZE, loadHashPool } from './import-data.js';
 import { recordSection, type Figure } from './results.js';
 
@@ -86,19 +85,10 @@ async function migratedDatabase(directory: string): Promise<void> {
   await db.destroy();
 }
 
-/** The same connection settings as `openDatabase`, on a bare better-sqlite3 handle. */
-function openBareSqlite(directory: string): Sqlite.Database {
-  const sqlite = new Sqlite(join(directory, 'users.db'));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  return sqlite;
-}
-
 /** Plain inserts of the rows the import writes: the users row and the credentials row, in batches. */
 async function baselineImport(users: number, directory: string): Promise<Omit<MeasurementResult, 'peakRssMB' | 'startRssMB'>> {
   await migratedDatabase(directory);
-  const sqlite = openBareSqlite(directory);
+  const sqlite = openBareSqlite(join(directory, 'users.db'));
   const pool = loadHashPool();
   const userColumns = Object.keys(newUserRow({ id: '', email: '', origin: 'import', created_at: '' }));
   const insertUser = sqlite.prepare(
@@ -177,7 +167,7 @@ async function realImport(users: number, directory: string, file: string): Promi
 
 /** One prepared statement walked with iterate(), each row as one line of JSON. */
 async function baselineExport(users: number, directory: string): Promise<Omit<MeasurementResult, 'peakRssMB' | 'startRssMB'>> {
-  const sqlite = openBareSqlite(directory);
+  const sqlite = openBareSqlite(join(directory, 'users.db'));
   const rows = sqlite.prepare(
     'SELECT users.*, credentials.password_hash, credentials.hash_format FROM users LEFT JOIN credentials ON credentials.user_id = users.id ORDER BY users.id',
   );

@@ -7,6 +7,10 @@
  * (target ≥ 50 %). Each load alternates with its baselines, three rounds of each. The load comes
  * from a child process over keep-alive connections on loopback.
  *
+ * On SQLite, a bare Hono login (bench/bare-login.ts) is a second baseline of every login round,
+ * set against the same argon2id bound: how near the bound an HTTP login gets on this machine at
+ * all, and so how much of the server's gap is its own.
+ *
  * `BENCH_DATABASE_URL=postgres://…` adds the same figures on PostgreSQL.
  */
 import type { AddressInfo } from 'node:net';
@@ -17,6 +21,7 @@ import { Hono } from 'hono';
 import { loadConfig } from '../src/server/config.js';
 import { hashPassword, verifyPassword } from '../src/server/services/passwords.js';
 import { evaluatePassword } from '../src/shared/policy/strength.js';
+import { startBareLoginServer, type BareLoginServer } from './bare-login.js';
 import { startBenchServer } from './bench-server.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { quantile, recordSection, type Figure } from './results.js';
@@ -123,13 +128,17 @@ async function startHelloServer(): Promise<{ url: string; close: () => Promise<v
 
 const json = { 'content-type': 'application/json' };
 
+function loginEmails(prefix: string): string[] {
+  return Array.from({ length: LOGIN_USERS }, (_, index) => `${prefix}-login-${index}@example.com`);
+}
+
 async function signUpLoginUsers(url: string, prefix: string): Promise<string> {
   let cookie = '';
-  for (let index = 0; index < LOGIN_USERS; index++) {
+  for (const email of loginEmails(prefix)) {
     const response = await fetch(new URL('/api/signup', url), {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ email: `${prefix}-login-${index}@example.com`, password: PASSWORD }),
+      body: JSON.stringify({ email, password: PASSWORD }),
     });
     if (response.status !== 201) throw new Error(`sign-up for the login users answered ${response.status}`);
     cookie ||= (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -139,6 +148,7 @@ async function signUpLoginUsers(url: string, prefix: string): Promise<string> {
 
 async function measureDatabase(label: string, databaseUrl: string | undefined, hello: { url: string }): Promise<Figure[]> {
   const { server, cleanup } = await startBenchServer({ databaseUrl });
+  let bareLogin: BareLoginServer | undefined;
   const figures: Figure[] = [];
   // Unique per run, so that a PostgreSQL database used twice never meets its own users.
   const prefix = `b${Date.now().toString(36)}`;
@@ -146,20 +156,24 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
     const cookie = await signUpLoginUsers(server.url, prefix);
     const storedHash = await hashPassword(PASSWORD);
     const base = { url: server.url, durationMs: DURATION_MS, warmupMs: WARMUP_MS };
+    const loginRequest: LoadOptions['request'] = {
+      method: 'POST',
+      path: '/api/login',
+      headers: json,
+      body: `{"identifier":"${prefix}-login-{n}@example.com","password":"${PASSWORD}"}`,
+    };
+    // The identifiers cycle through the users made above.
+    const loginLoad = { ...base, okStatuses: [200], cycle: LOGIN_USERS, request: loginRequest };
+    // On SQLite, the least an HTTP login can cost on this machine, measured beside the server's.
+    bareLogin = databaseUrl === undefined ? await startBareLoginServer(loginEmails(prefix), storedHash) : undefined;
 
     for (const concurrency of CONCURRENCIES) {
       const verify = (): Promise<boolean> => verifyPassword(storedHash, PASSWORD);
-      const login = await alternate(`${label} login`, [() => argon2Rate(verify, concurrency)], () =>
-        runLoad({
-          ...base,
-          concurrency,
-          okStatuses: [200],
-          // The identifiers cycle through the users made above.
-          cycle: LOGIN_USERS,
-          request: { method: 'POST', path: '/api/login', headers: json, body: `{"identifier":"${prefix}-login-{n}@example.com","password":"${PASSWORD}"}` },
-        }),
-      );
-      const [verifyRate] = login.baselineRates;
+      const baselines = [() => argon2Rate(verify, concurrency)];
+      const bareUrl = bareLogin?.url;
+      if (bareUrl) baselines.push(async () => (await runLoad({ ...loginLoad, url: bareUrl, concurrency })).throughput);
+      const login = await alternate(`${label} login`, baselines, () => runLoad({ ...loginLoad, concurrency }));
+      const [verifyRate, bareLoginRate] = login.baselineRates;
       figures.push({
         name: `${label}: login, concurrency ${concurrency}`,
         value: login.throughput,
@@ -170,6 +184,16 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
         target: `≥ ${HASH_TARGET}`,
         met: login.throughput / verifyRate! >= HASH_TARGET,
       });
+      if (bareLoginRate !== undefined) {
+        figures.push({
+          name: `${label}: bare Hono login (one SELECT, the verification, one INSERT), concurrency ${concurrency}`,
+          value: bareLoginRate,
+          unit: `logins/s (rounds ${login.baselineMeasurements[1]!.map(Math.round).join(', ')})`,
+          baseline: { name: 'argon2id verifications', value: verifyRate!, unit: '/s' },
+          ratio: bareLoginRate / verifyRate!,
+          ratioMeaning: 'share of the argon2id bound',
+        });
+      }
 
       const hash = (): Promise<string> => hashPassword(PASSWORD);
       // What a sign-up cannot avoid: the hash, and the policy check (the zxcvbn-ts estimate, on
@@ -230,6 +254,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       });
     }
   } finally {
+    await bareLogin?.close();
     await cleanup();
   }
   return figures;
