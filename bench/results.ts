@@ -68,7 +68,9 @@ export function formatFigure(figure: Figure): string {
   if (figure.baseline) {
     line += ` (baseline ${figure.baseline.name}: ${formatNumber(figure.baseline.value)} ${figure.baseline.unit})`;
   }
-  if (figure.ratio !== undefined) line += `, ratio ${figure.ratio.toFixed(2)}${figure.ratioMeaning ? ` (${figure.ratioMeaning})` : ''}`;
+  // Against a target, a third decimal: 0.8977 printed as 0.90 beside "NOT met" reads as a mistake.
+  const ratioDigits = figure.target === undefined ? 2 : 3;
+  if (figure.ratio !== undefined) line += `, ratio ${figure.ratio.toFixed(ratioDigits)}${figure.ratioMeaning ? ` (${figure.ratioMeaning})` : ''}`;
   if (figure.target !== undefined) line += `, target ${figure.target}: ${figure.met ? 'met' : 'NOT met'}`;
   return line;
 }
