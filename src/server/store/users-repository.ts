@@ -53,7 +53,8 @@ function paddedToPowerOfTwo(values: readonly string[]): string[] {
   return padded;
 }
 
-// Sign-up, login and the management API look users up one at a time, by one of these keys.
+// Sign-up, social and legacy logins, password resets and the management API look users up one at a
+// time by one of these keys: built and compiled once, not per call.
 const selectUserById = preparedQuery(1, (db, id: string) => db.selectFrom('users').selectAll().where('id', '=', id));
 const selectUserByEmail = preparedQuery(1, (db, email: string) => db.selectFrom('users').selectAll().where('email', '=', email));
 const selectUserByUsername = preparedQuery(1, (db, username: string) => db.selectFrom('users').selectAll().where('username', '=', username));
