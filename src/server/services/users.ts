@@ -83,9 +83,9 @@ export class UserService {
 
   /**
    * The argon2id hash runs in libuv's thread pool while this thread checks the policy (the
-   * zxcvbn-ts estimate costs a third of a hash) and looks for an existing account, so a sign-up
-   * takes about one hash, not a hash plus the checks. A refused sign-up has then spent a hash, as
-   * a failed login does; sign-ups are rate limited like logins.
+   * zxcvbn-ts estimate costs about a tenth of a hash) and looks for an existing account, so a
+   * sign-up takes about one hash, not a hash plus the checks. A refused sign-up has then spent a
+   * hash, as a failed login does; sign-ups are rate limited like logins.
    */
   private async createAccount(body: SignupBody, hashing: Promise<StoredPassword>): Promise<UserRow> {
     this.assertSignupOpen();
