@@ -212,6 +212,8 @@ function matchL33t(matcher: L33tMatcher, options: DictionaryMatchOptions, readin
   // depends on what follows), so a substring without a substitution can still differ from its
   // lower-cased word, and zxcvbn-ts keeps it: there, everything is looked up.
   const passwordIsAscii = !BEYOND_ASCII.test(password);
+  // Every reading is looked up in the same dictionaries, user inputs included.
+  const lookup = callLookupOf(matcher, options.userInputsOptions);
   let wholeMatched = false;
   for (const reading of readings) {
     // A reading found whole in a dictionary ends the search, as in zxcvbn-ts.
@@ -220,7 +222,7 @@ function matchL33t(matcher: L33tMatcher, options: DictionaryMatchOptions, readin
       passwordIsAscii && !BEYOND_ASCII.test(reading.password)
         ? reading.changes.flatMap(({ i, letter }) => Array.from({ length: letter.length }, (_, offset) => i + offset)).sort((a, b) => a - b)
         : undefined;
-    for (const match of matchWithPrefilter(matcher, { ...options, password: reading.password }, letterPositions)) {
+    for (const match of matchWithPrefilter(matcher, { ...options, password: reading.password }, letterPositions, lookup)) {
       const placed = placeInPassword(reading, match.i, match.j);
       wholeMatched ||= placed.i === 0 && placed.j === password.length - 1;
       const token = password.slice(placed.i, placed.j + 1);
@@ -373,17 +375,18 @@ interface CallDictionary {
   maxWordSize: number | undefined;
 }
 
-/**
- * The dictionary matches of `password`, as zxcvbn-ts's own lookup finds them. With `changed` (the
- * positions where the l33t matcher put a letter for a symbol, ascending), only the substrings that
- * hold one of them, and the whole password, are looked up: the others are words the password
- * spells as they are, which the l33t matcher would find and throw away.
- */
-function matchWithPrefilter(
-  matcher: DictionaryMatcher,
-  { password, userInputsOptions }: DictionaryMatchOptions,
-  changed?: readonly number[],
-): DictionaryMatch[] {
+/** What the lookups of one call of a matcher consult: the same for every password it is given. */
+interface CallLookup {
+  index: WordIndex;
+  callDictionaries: CallDictionary[];
+  /** The words of the dictionaries made for this call (the user's own inputs), and their prefixes. */
+  callWords: Set<string> | undefined;
+  callPrefixes: ReadonlySet<string> | undefined;
+  /** The longest word of any dictionary of the call. */
+  widest: number;
+}
+
+function callLookupOf(matcher: DictionaryMatcher, userInputsOptions: unknown): CallLookup {
   const { rankedDictionaries, rankedDictionariesMaxWordSize } = matcher.getRangedDictionaries(userInputsOptions);
   const index = indexFor(matcher.options.rankedDictionaries);
   const callDictionaries: CallDictionary[] = [];
@@ -398,8 +401,29 @@ function matchWithPrefilter(
     callWords ??= new Set<string>();
     addWords(callWords, dictionary);
   }
-  const callPrefixes = callWords && prefixesOf(callWords);
-  const widest = Math.max(0, ...Object.values(rankedDictionariesMaxWordSize));
+  return {
+    index,
+    callDictionaries,
+    callWords,
+    callPrefixes: callWords && prefixesOf(callWords),
+    widest: Math.max(0, ...Object.values(rankedDictionariesMaxWordSize)),
+  };
+}
+
+/**
+ * The dictionary matches of `password`, as zxcvbn-ts's own lookup finds them. With `changed` (the
+ * positions where the l33t matcher put a letter for a symbol, ascending), only the substrings that
+ * hold one of them, and the whole password, are looked up: the others are words the password
+ * spells as they are, which the l33t matcher would find and throw away. The l33t matcher passes
+ * the `lookup` it made once for all its readings.
+ */
+function matchWithPrefilter(
+  matcher: DictionaryMatcher,
+  { password, userInputsOptions }: DictionaryMatchOptions,
+  changed?: readonly number[],
+  lookup: CallLookup = callLookupOf(matcher, userInputsOptions),
+): DictionaryMatch[] {
+  const { index, callDictionaries, callWords, callPrefixes, widest } = lookup;
   const lowered = password.toLowerCase();
   const matches: DictionaryMatch[] = [];
   let nextChange = 0;
