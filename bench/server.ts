@@ -108,6 +108,11 @@ function latencyNote(result: Pick<LoadResult, 'latenciesMs'>): string {
   return `p50 ${quantile(result.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(result.latenciesMs, 0.99).toFixed(1)} ms`;
 }
 
+/** What the load generator itself spent, on the cores the server shares with it. */
+function loadGeneratorNote(results: readonly LoadResult[]): string {
+  return `load generator ${mean(results.map((result) => result.cpuMsPerRequest)).toFixed(2)} ms CPU per request`;
+}
+
 function assertClean(name: string, result: LoadResult): void {
   if (result.errors > 0) {
     throw new Error(`${name}: ${result.errors} of ${result.requests} requests failed (${JSON.stringify(result.errorStatuses)})`);
@@ -177,7 +182,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       figures.push({
         name: `${label}: login, concurrency ${concurrency}`,
         value: login.throughput,
-        unit: `logins/s (${latencyNote(login.latencies)}; ${roundsNote(login.roundRatios)})`,
+        unit: `logins/s (${latencyNote(login.latencies)}; ${roundsNote(login.roundRatios)}; ${loadGeneratorNote(login.results)})`,
         baseline: { name: 'argon2id verifications', value: verifyRate!, unit: '/s' },
         ratio: login.throughput / verifyRate!,
         ratioMeaning: 'share of the argon2id bound',
@@ -216,7 +221,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       figures.push({
         name: `${label}: sign-up, concurrency ${concurrency}`,
         value: signup.throughput,
-        unit: `sign-ups/s (${latencyNote(signup.latencies)}; ${roundsNote(signup.roundRatios)})`,
+        unit: `sign-ups/s (${latencyNote(signup.latencies)}; ${roundsNote(signup.roundRatios)}; ${loadGeneratorNote(signup.results)})`,
         baseline: { name: 'argon2id hashes', value: hashRate!, unit: '/s' },
         ratio: signup.throughput / hashRate!,
         ratioMeaning: 'share of the argon2id bound',
@@ -245,7 +250,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       figures.push({
         name: `${label}: ${name}, concurrency ${READ_CONCURRENCY}`,
         value: read.throughput,
-        unit: `requests/s (${latencyNote(read.latencies)}; rounds ${read.results.map((result) => Math.round(result.throughput)).join(', ')})`,
+        unit: `requests/s (${latencyNote(read.latencies)}; rounds ${read.results.map((result) => Math.round(result.throughput)).join(', ')}; ${loadGeneratorNote(read.results)})`,
         baseline: { name: 'bare Hono "hello"', value: helloThroughput!, unit: `requests/s (rounds ${read.baselineMeasurements[0]!.map(Math.round).join(', ')})` },
         ratio: read.throughput / helloThroughput!,
         ratioMeaning: 'share of bare Hono',
