@@ -38,22 +38,31 @@ describe('a server killed during sign-ups', () => {
     const database = (await createTestDatabase()).url;
     const server = await startServer(database);
     const confirmed: string[] = [];
-    const attempts = Array.from({ length: 120 }, (_unused, index) => `user${index}@crash.example`).map(async (email) => {
-      try {
-        const response = await fetch(`${server.url}/api/signup`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: STRONG_PASSWORD }),
-        });
-        if (response.status === 201) confirmed.push(email);
-      } catch {
-        // The connection died with the server: this sign-up may or may not have been committed.
+    // Sign-ups keep coming until the kill, so that some are always in flight when it lands: a
+    // fixed batch could all be answered in the milliseconds a kill takes on a fast machine.
+    let crashing = false;
+    let interrupted = 0;
+    const lanes = Array.from({ length: 16 }, async (_unused, lane) => {
+      for (let index = lane; !crashing; index += 16) {
+        const email = `user${index}@crash.example`;
+        try {
+          const response = await fetch(`${server.url}/api/signup`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email, password: STRONG_PASSWORD }),
+          });
+          if (response.status === 201) confirmed.push(email);
+        } catch {
+          // The connection died with the server: this sign-up may or may not have been committed.
+          interrupted += 1;
+        }
       }
     });
     while (confirmed.length < 10) await sleep(5);
+    crashing = true;
     await server.crash();
-    await Promise.all(attempts);
-    assert.ok(confirmed.length < 120, `killed halfway (${confirmed.length} confirmed)`);
+    await Promise.all(lanes);
+    assert.ok(interrupted > 0, `killed halfway (${confirmed.length} confirmed, none cut off)`);
 
     const restarted = await startTestServer({ databaseUrl: database });
     const users = await restarted.db.selectFrom('users').select(['id', 'email']).execute();
