@@ -16,7 +16,7 @@ import {
   touchSession,
 } from '../store/sessions-repository.js';
 import type { SignInMethods } from '../store/identities-repository.js';
-import type { UserRow } from '../store/users-repository.js';
+import type { PublicUserRow } from '../store/users-repository.js';
 import type { Clock } from './clock.js';
 
 const HOUR_MS = 3_600_000;
@@ -29,7 +29,7 @@ export interface SessionSettings {
 }
 
 export interface AuthenticatedUser {
-  user: UserRow;
+  user: PublicUserRow;
   signInMethods: SignInMethods;
 }
 

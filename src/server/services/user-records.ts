@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { User } from '../../shared/api.js';
 import type { IdentityRow } from '../store/identities-repository.js';
-import type { UserRow } from '../store/users-repository.js';
+import type { PublicUserRow, UserRow } from '../store/users-repository.js';
 
 /**
  * Database users get Auth0's id shape, `auth0|` and an id, so that applications migrating from
@@ -65,7 +65,7 @@ export function mergeMetadata(stored: string, patch: Metadata): string {
 }
 
 /** The id of a user's password identity: the user id without Auth0's `auth0|` prefix. */
-function databaseIdentityId(row: UserRow): string {
+function databaseIdentityId(row: Pick<UserRow, 'id'>): string {
   return row.id.startsWith(`${DATABASE_PROVIDER}|`) ? row.id.slice(DATABASE_PROVIDER.length + 1) : row.id;
 }
 
@@ -73,7 +73,7 @@ function databaseIdentityId(row: UserRow): string {
  * The user as the public API shows it (design §3); absent values are left out. A password is the
  * `auth0` identity, as in Auth0; social identities follow, oldest first.
  */
-export function toPublicUser(row: UserRow, hasPassword: boolean, socialIdentities: readonly Pick<IdentityRow, 'provider' | 'provider_user_id'>[]): User {
+export function toPublicUser(row: PublicUserRow, hasPassword: boolean, socialIdentities: readonly Pick<IdentityRow, 'provider' | 'provider_user_id'>[]): User {
   return {
     user_id: row.id,
     email: row.email,

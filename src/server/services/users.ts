@@ -25,6 +25,7 @@ import {
   insertUser,
   recordSuccessfulLogin,
   updateUserProfile,
+  type PublicUserRow,
   type UserRow,
 } from '../store/users-repository.js';
 import type { BruteForceGuard } from './abuse.js';
@@ -355,7 +356,7 @@ export class UserService {
   }
 
   /** The user as the public API shows it, with every identity: password and social. */
-  async describe(user: UserRow, signInMethods?: SignInMethods): Promise<User> {
+  async describe(user: PublicUserRow, signInMethods?: SignInMethods): Promise<User> {
     const { hasPassword, identities } = signInMethods ?? (await findSignInMethods(this.db, user.id));
     return toPublicUser(user, hasPassword, identities);
   }

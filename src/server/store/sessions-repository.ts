@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import type { Database, SessionsTable } from './schema.js';
-import type { UserRow } from './users-repository.js';
+import { PUBLIC_USER_COLUMNS, type PublicUserRow } from './users-repository.js';
 import { signInMethodColumns, signInMethodsOf, type SignInMethods } from './identities-repository.js';
 import { preparedQuery } from './prepared-query.js';
 
@@ -23,7 +23,9 @@ const selectSessionWithUser = preparedQuery(1, (db, id: string) =>
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('identities', 'identities.user_id', 'users.id')
-    .selectAll('users')
+    // Not the metadata and the other columns a session's answer never shows (each page load with
+    // the widget runs this query): a third less time in SQLite, more with large metadata.
+    .select(PUBLIC_USER_COLUMNS)
     .select(['sessions.expires_at as session_expires_at', 'sessions.last_seen_at as session_last_seen_at'])
     .select(signInMethodColumns)
     .where('sessions.id', '=', id)
@@ -32,7 +34,7 @@ const selectSessionWithUser = preparedQuery(1, (db, id: string) =>
 
 export interface SessionWithUser {
   session: Pick<SessionRow, 'expires_at' | 'last_seen_at'>;
-  user: UserRow;
+  user: PublicUserRow;
   signInMethods: SignInMethods;
 }
 
@@ -48,7 +50,7 @@ export async function findSessionWithUser(db: Kysely<Database>, id: string): Pro
   if (!first) return undefined;
   return {
     session: { expires_at: first.session_expires_at, last_seen_at: first.session_last_seen_at },
-    // The row is the user's columns and a few more; it goes on as the user as it is. (Copying it
+    // The row is the user's public columns and a few more; it goes on as the user as it is. (Copying it
     // without the others, by rest destructuring, cost this request more than the query itself.)
     user: first,
     signInMethods: signInMethodsOf(rows),

@@ -6,6 +6,25 @@ import type { Database, UserOrigin, UsersTable } from './schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 
+/**
+ * The columns the public API shows of a user (`toPublicUser`), and `blocked`, which decides
+ * whether a session may show them: what a request that only describes its user needs to read.
+ */
+export const PUBLIC_USER_COLUMNS = [
+  'users.id',
+  'users.email',
+  'users.email_verified',
+  'users.username',
+  'users.name',
+  'users.picture',
+  'users.blocked',
+  'users.created_at',
+  'users.updated_at',
+  'users.last_login',
+  'users.logins_count',
+] as const;
+export type PublicUserRow = Pick<UserRow, (typeof PUBLIC_USER_COLUMNS)[number] extends `users.${infer Column}` ? Column : never>;
+
 export async function insertUser(db: Kysely<Database>, user: Insertable<UsersTable>): Promise<void> {
   await db.insertInto('users').values(user).execute();
 }
