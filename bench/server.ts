@@ -7,9 +7,9 @@
  * (target ≥ 50 %). Each load alternates with its baselines, three rounds of each. The load comes
  * from a child process over keep-alive connections on loopback.
  *
- * On SQLite, a bare Hono login (bench/bare-login.ts) is a second baseline of every login round,
- * set against the same argon2id bound: how near the bound an HTTP login gets on this machine at
- * all, and so how much of the server's gap is its own.
+ * On SQLite, a bare Hono app (bench/bare-server.ts) is a second baseline of every login and read
+ * round, set against the same bound (the argon2id rate, the "hello" route): how near the bound an
+ * HTTP login or read gets on this machine at all, and so how much of the server's gap is its own.
  *
  * `BENCH_DATABASE_URL=postgres://…` adds the same figures on PostgreSQL.
  */
@@ -18,17 +18,18 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
-import { loadConfig } from '../src/server/config.js';
+import { loadConfig, toPublicConfig } from '../src/server/config.js';
 import { hashPassword, verifyPassword } from '../src/server/services/passwords.js';
 import { evaluatePassword } from '../src/shared/policy/strength.js';
-import { startBareLoginServer, type BareLoginServer } from './bare-login.js';
+import { startBareServer, type BareServer } from './bare-server.js';
 import { startBenchServer } from './bench-server.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { quantile, recordSection, type Figure } from './results.js';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
 // The server's default policy: what `npm start` enforces without a configuration file.
-const { password: policy } = loadConfig({ env: {} });
+const defaultConfig = loadConfig({ env: {} });
+const { password: policy } = defaultConfig;
 const LOGIN_USERS = 64;
 const CONCURRENCIES = [1, 8, 64] as const;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -153,7 +154,7 @@ async function signUpLoginUsers(url: string, prefix: string): Promise<string> {
 
 async function measureDatabase(label: string, databaseUrl: string | undefined, hello: { url: string }): Promise<Figure[]> {
   const { server, cleanup } = await startBenchServer({ databaseUrl });
-  let bareLogin: BareLoginServer | undefined;
+  let bare: BareServer | undefined;
   const figures: Figure[] = [];
   // Unique per run, so that a PostgreSQL database used twice never meets its own users.
   const prefix = `b${Date.now().toString(36)}`;
@@ -169,13 +170,13 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
     };
     // The identifiers cycle through the users made above.
     const loginLoad = { ...base, okStatuses: [200], cycle: LOGIN_USERS, request: loginRequest };
-    // On SQLite, the least an HTTP login can cost on this machine, measured beside the server's.
-    bareLogin = databaseUrl === undefined ? await startBareLoginServer(loginEmails(prefix), storedHash) : undefined;
+    // On SQLite, the least an HTTP login or read can cost on this machine, measured beside the server's.
+    bare = databaseUrl === undefined ? await startBareServer(loginEmails(prefix), storedHash, toPublicConfig(defaultConfig)) : undefined;
 
     for (const concurrency of CONCURRENCIES) {
       const verify = (): Promise<boolean> => verifyPassword(storedHash, PASSWORD);
       const baselines = [() => argon2Rate(verify, concurrency)];
-      const bareUrl = bareLogin?.url;
+      const bareUrl = bare?.url;
       if (bareUrl) baselines.push(async () => (await runLoad({ ...loginLoad, url: bareUrl, concurrency })).throughput);
       const login = await alternate(`${label} login`, baselines, () => runLoad({ ...loginLoad, concurrency }));
       const [verifyRate, bareLoginRate] = login.baselineRates;
@@ -238,28 +239,53 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       });
     }
 
-    const reads: [string, LoadOptions['request']][] = [
-      ['GET /api/config', { method: 'GET', path: '/api/config' }],
-      ['GET /api/session', { method: 'GET', path: '/api/session', headers: { cookie } }],
+    const reads: { name: string; request: LoadOptions['request']; bare?: { request: LoadOptions['request']; does: string } }[] = [
+      {
+        name: 'GET /api/config',
+        request: { method: 'GET', path: '/api/config' },
+        bare: bare && { request: { method: 'GET', path: '/api/config' }, does: "the same JSON, the API's headers" },
+      },
+      {
+        name: 'GET /api/session',
+        request: { method: 'GET', path: '/api/session', headers: { cookie } },
+        bare: bare && {
+          request: { method: 'GET', path: '/api/session', headers: { cookie: bare.sessionCookie } },
+          does: "the cookie, one SELECT, the API's headers",
+        },
+      },
     ];
-    const helloRate = async (): Promise<number> =>
-      (await runLoad({ ...base, url: hello.url, concurrency: READ_CONCURRENCY, okStatuses: [200], request: { method: 'GET', path: '/hello' } })).throughput;
-    for (const [name, request] of reads) {
-      const read = await alternate(`${label} ${name}`, [helloRate], () => runLoad({ ...base, concurrency: READ_CONCURRENCY, okStatuses: [200], request }));
-      const [helloThroughput] = read.baselineRates;
+    const readLoad = { ...base, concurrency: READ_CONCURRENCY, okStatuses: [200] };
+    const helloRate = async (): Promise<number> => (await runLoad({ ...readLoad, url: hello.url, request: { method: 'GET', path: '/hello' } })).throughput;
+    for (const { name, request, bare: bareRead } of reads) {
+      const baselines = [helloRate];
+      const bareUrl = bare?.url;
+      if (bareUrl && bareRead) baselines.push(async () => (await runLoad({ ...readLoad, url: bareUrl, request: bareRead.request })).throughput);
+      const read = await alternate(`${label} ${name}`, baselines, () => runLoad({ ...readLoad, request }));
+      const [helloThroughput, bareThroughput] = read.baselineRates;
+      const helloBaseline = { name: 'bare Hono "hello"', value: helloThroughput!, unit: `requests/s (rounds ${read.baselineMeasurements[0]!.map(Math.round).join(', ')})` };
       figures.push({
         name: `${label}: ${name}, concurrency ${READ_CONCURRENCY}`,
         value: read.throughput,
         unit: `requests/s (${latencyNote(read.latencies)}; rounds ${read.results.map((result) => Math.round(result.throughput)).join(', ')}; ${loadGeneratorNote(read.results)})`,
-        baseline: { name: 'bare Hono "hello"', value: helloThroughput!, unit: `requests/s (rounds ${read.baselineMeasurements[0]!.map(Math.round).join(', ')})` },
+        baseline: helloBaseline,
         ratio: read.throughput / helloThroughput!,
         ratioMeaning: 'share of bare Hono',
         target: `≥ ${READ_TARGET}`,
         met: read.throughput / helloThroughput! >= READ_TARGET,
       });
+      if (bareRead && bareThroughput !== undefined) {
+        figures.push({
+          name: `${label}: bare Hono ${name} (${bareRead.does}), concurrency ${READ_CONCURRENCY}`,
+          value: bareThroughput,
+          unit: `requests/s (rounds ${read.baselineMeasurements[1]!.map(Math.round).join(', ')}; the server's is ${(read.throughput / bareThroughput).toFixed(2)} of it)`,
+          baseline: helloBaseline,
+          ratio: bareThroughput / helloThroughput!,
+          ratioMeaning: 'share of bare Hono',
+        });
+      }
     }
   } finally {
-    await bareLogin?.close();
+    await bare?.close();
     await cleanup();
   }
   return figures;
