@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 
 import type { ServerConfig } from './config.js';
@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { forwardedClientAddress, resolveClientIp, type ClientIpResolver } from './middleware/client-ip.js';
 import { createErrorHandler, handleNotFound } from './middleware/errors.js';
 import { logRequests } from './middleware/request-log.js';
-import { apiResponseHeaders, corsForAllowedOrigins, requireTrustedOrigin } from './middleware/security.js';
+import { apiGate } from './middleware/security.js';
 import { limitJsonBody } from './middleware/validation.js';
 import { authRoutes } from './routes/auth.js';
 import { BrowserCookie } from './routes/browser-session.js';
@@ -55,15 +55,17 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(resolveClientIp(deps.clientIp ?? forwardedClientAddress(config.trustProxy)));
   app.use(logRequests(logger));
-  app.use('/api/*', apiResponseHeaders);
-  app.use('/api/*', corsForAllowedOrigins(config.allowedOrigins));
-  app.use('/api/*', requireTrustedOrigin(config.publicUrl, config.allowedOrigins));
-  // User files for imports are streamed to disk under their own, much larger limit. Requests
-  // without a body skip the check: reading `body` makes the Node adapter build a full Request,
-  // which costs a GET more than everything else it does.
-  const limitBodiesExceptImports: MiddlewareHandler<AppEnv> = (c, next) =>
-    c.req.path === IMPORT_PATH || c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitJsonBody(c, next);
-  app.use('/api/*', limitBodiesExceptImports);
+  app.use(
+    '/api/*',
+    apiGate({
+      publicUrl: config.publicUrl,
+      allowedOrigins: config.allowedOrigins,
+      // User files for imports are streamed to disk under their own, much larger limit. Requests
+      // without a body skip the check: reading `body` makes the Node adapter build a full Request,
+      // which costs a GET more than everything else it does.
+      bodyGuard: (c) => (c.req.path === IMPORT_PATH || c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : limitJsonBody),
+    }),
+  );
 
   app.route('/api', authRoutes(services, config, sessionCookie));
   app.route('/api/social', socialRoutes(services, config, sessionCookie, logger));
