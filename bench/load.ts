@@ -121,9 +121,10 @@ function parseResponse(received: Buffer): ParsedResponse | undefined {
 /**
  * One keep-alive HTTP/1.1 connection with one request in flight at a time: the request is written
  * as bytes, and only the response's status line and framing headers are read. Node's HTTP client
- * (an agent, request and response objects, header maps, streams) spent about as much CPU per
- * request as the server's whole login on this thread, on the same two cores the server and its
- * hashes run on: that was the benchmark's cost, not the server's. (Ninth round in BENCHMARKS.md.)
+ * (an agent, request and response objects, header maps, streams) spent half as much CPU per login
+ * request as the server's whole event loop did, on the same two cores the server and its hashes
+ * run on, and it capped the bare "hello" route at about a third of what it serves: the
+ * benchmark's cost, not the server's. (Server, ninth round, in BENCHMARKS.md.)
  */
 class KeepAliveConnection {
   private socket: Socket | undefined;
