@@ -27,6 +27,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 
 import type { PublicConfig } from '../src/shared/api.js';
+import { setApiResponseHeaders } from '../src/server/middleware/security.js';
 import { verifyPassword } from '../src/server/services/passwords.js';
 import { openBareSqlite } from './bare-sqlite.js';
 
@@ -61,13 +62,9 @@ function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The headers every answer of the server's API carries (src/server/middleware/security.ts). */
+/** The headers every answer of the server's API carries, the same ones. */
 function apiHeaders(c: Context): void {
-  c.header('Cache-Control', 'no-store');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  c.header('X-Frame-Options', 'DENY');
+  setApiResponseHeaders(c);
   c.header('Vary', 'Origin');
 }
 

@@ -32,7 +32,8 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 // response it builds (errors and 404s included). Setting them afterwards would make Hono copy the
 // finished response once per header, which costs a cheap GET more than all of its own work.
 
-function setApiResponseHeaders(c: Context): void {
+/** The headers every API answer carries but Vary (CORS appends that); the benchmark's bare app sets them too. */
+export function setApiResponseHeaders(c: Context): void {
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'no-referrer');
