@@ -5,7 +5,8 @@
  * bookkeeping, login counts, Kysely), serving
  *
  * - `POST /api/login`: reads the JSON body, finds the user with one prepared SELECT, verifies the
- *   password with the server's own argon2id function, stores a session (a random token's SHA-256)
+ *   password with the server's own argon2id function, stores a session (its token hashed as the
+ *   server hashes it)
  *   with one prepared INSERT, and answers with the cookie and the user's id;
  * - `GET /api/session`: reads the cookie, finds the session and its user (the columns the server's
  *   answer shows) with one prepared SELECT by the token's SHA-256, checks its end and the user's
@@ -16,7 +17,7 @@
  * project would ship); the login answers as bare as it can. What the reference server adds to each
  * is what its own code costs beyond the work the request cannot skip.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import { getCookie } from 'hono/cookie';
 import type { PublicConfig } from '../src/shared/api.js';
 import { setApiResponseHeaders } from '../src/server/middleware/security.js';
 import { verifyPassword } from '../src/server/services/passwords.js';
+import { hashSessionToken } from '../src/server/services/sessions.js';
 import { openBareSqlite } from './bare-sqlite.js';
 
 export interface BareServer {
@@ -57,10 +59,6 @@ interface BareSessionUser {
 
 const SESSION_COOKIE = 'session';
 const DAY_MS = 86_400_000;
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /** The headers every answer of the server's API carries, the same ones. */
 function apiHeaders(c: Context): void {
@@ -92,7 +90,7 @@ export async function startBareServer(emails: readonly string[], passwordHash: s
     FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = ?
   `);
   const readerToken = randomBytes(32).toString('base64url');
-  insertSession.run(tokenHash(readerToken), 'user-0', Date.now() + DAY_MS);
+  insertSession.run(hashSessionToken(readerToken), 'user-0', Date.now() + DAY_MS);
   const configBody = JSON.stringify(config);
 
   const app = new Hono()
@@ -101,14 +99,14 @@ export async function startBareServer(emails: readonly string[], passwordHash: s
       const user = findUser.get(identifier);
       if (!user || !(await verifyPassword(user.password_hash, password))) return c.json({ error: 'invalid_credentials' }, 401);
       const token = randomBytes(32).toString('base64url');
-      insertSession.run(tokenHash(token), user.id, Date.now() + DAY_MS);
+      insertSession.run(hashSessionToken(token), user.id, Date.now() + DAY_MS);
       c.header('set-cookie', `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax`);
       return c.json({ user: { id: user.id } });
     })
     .get('/api/session', (c) => {
       apiHeaders(c);
       const token = getCookie(c, SESSION_COOKIE);
-      const user = token === undefined ? undefined : findSessionUser.get(tokenHash(token));
+      const user = token === undefined ? undefined : findSessionUser.get(hashSessionToken(token));
       if (!user || user.expires_at <= Date.now() || user.blocked === 1) return c.json({ error: { code: 'unauthenticated' } }, 401);
       return c.json({
         user: {

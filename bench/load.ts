@@ -192,14 +192,18 @@ class KeepAliveConnection {
   }
 }
 
-/** The request's bytes, `{n}` in its body replaced by `unique`. */
-function requestMessage(options: LoadOptions, host: string, unique: number): string {
-  const { method, path, headers = {}, body: template } = options.request;
-  const body = template?.replaceAll('{n}', String(unique));
+/** The request's bytes, but for its body's length and its body: the same for every request of a load. */
+function requestHead({ method, path, headers = {} }: LoadRequest, host: string): string {
   let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-  if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
-  return `${head}\r\n${body ?? ''}`;
+  return head;
+}
+
+/** The request's bytes, `{n}` in its body replaced by `unique`. */
+function requestMessage(head: string, bodyTemplate: string | undefined, unique: number): string {
+  if (bodyTemplate === undefined) return `${head}\r\n`;
+  const body = bodyTemplate.replaceAll('{n}', String(unique));
+  return `${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
 async function generate(options: LoadOptions): Promise<LoadResult> {
@@ -207,6 +211,7 @@ async function generate(options: LoadOptions): Promise<LoadResult> {
   const port = Number(target.port || 80);
   // An IPv6 literal's brackets belong to the URL, not to the address.
   const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const head = requestHead(options.request, target.host);
   const warmUntil = performance.now() + options.warmupMs;
   // The measured period starts after the warm-up, and not before every connection has been
   // answered once. A Node server that is already saturated accepts one new connection per turn of
@@ -238,7 +243,7 @@ async function generate(options: LoadOptions): Promise<LoadResult> {
       let status: number;
       try {
         const number = next++;
-        status = await connection.send(requestMessage(options, target.host, options.cycle === undefined ? number : number % options.cycle));
+        status = await connection.send(requestMessage(head, options.request.body, options.cycle === undefined ? number : number % options.cycle));
       } catch {
         status = 0;
       }

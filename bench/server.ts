@@ -239,16 +239,18 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
       });
     }
 
-    const reads: { name: string; request: LoadOptions['request']; bare?: { request: LoadOptions['request']; does: string } }[] = [
+    type BareRead = { url: string; request: LoadOptions['request']; does: string };
+    const reads: { name: string; request: LoadOptions['request']; bare?: BareRead }[] = [
       {
         name: 'GET /api/config',
         request: { method: 'GET', path: '/api/config' },
-        bare: bare && { request: { method: 'GET', path: '/api/config' }, does: "the same JSON, the API's headers" },
+        bare: bare && { url: bare.url, request: { method: 'GET', path: '/api/config' }, does: "the same JSON, the API's headers" },
       },
       {
         name: 'GET /api/session',
         request: { method: 'GET', path: '/api/session', headers: { cookie } },
         bare: bare && {
+          url: bare.url,
           request: { method: 'GET', path: '/api/session', headers: { cookie: bare.sessionCookie } },
           does: "the cookie, one SELECT, the API's headers",
         },
@@ -258,8 +260,7 @@ async function measureDatabase(label: string, databaseUrl: string | undefined, h
     const helloRate = async (): Promise<number> => (await runLoad({ ...readLoad, url: hello.url, request: { method: 'GET', path: '/hello' } })).throughput;
     for (const { name, request, bare: bareRead } of reads) {
       const baselines = [helloRate];
-      const bareUrl = bare?.url;
-      if (bareUrl && bareRead) baselines.push(async () => (await runLoad({ ...readLoad, url: bareUrl, request: bareRead.request })).throughput);
+      if (bareRead) baselines.push(async () => (await runLoad({ ...readLoad, url: bareRead.url, request: bareRead.request })).throughput);
       const read = await alternate(`${label} ${name}`, baselines, () => runLoad({ ...readLoad, request }));
       const [helloThroughput, bareThroughput] = read.baselineRates;
       const helloBaseline = { name: 'bare Hono "hello"', value: helloThroughput!, unit: `requests/s (rounds ${read.baselineMeasurements[0]!.map(Math.round).join(', ')})` };
