@@ -28,7 +28,7 @@ export function requireAdminToken(
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1];
     const valid = expected !== undefined && presented !== undefined && timingSafeEqual(digest(presented), expected);
     if (rateLimited) {
-      const bucketKey = valid ? `token:${digest(presented).toString('hex')}` : `ip:${c.var.clientIp}`;
+      const bucketKey = valid ? `token:${digest(presented).toString('hex')}` : `ip:${c.get('clientIp')}`;
       await takeRateLimitToken(c, limiter, 'management', bucketKey, settings);
     }
     if (!valid) {

@@ -35,7 +35,7 @@ export function rateLimitPerIp(
   enabled: boolean,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (enabled) await takeRateLimitToken(c, limiter, bucket, c.var.clientIp, settings);
+    if (enabled) await takeRateLimitToken(c, limiter, bucket, c.get('clientIp'), settings);
     await next();
   };
 }

@@ -13,7 +13,7 @@ export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
       path: c.req.path,
       status: c.res.status,
       ms: Math.round(performance.now() - started),
-      ip: c.var.clientIp,
+      ip: c.get('clientIp'),
     });
   };
 }

@@ -41,7 +41,7 @@ export class BrowserCookie {
 }
 
 export function clientOf(c: Context<AppEnv>): ClientMeta {
-  return { ip: c.var.clientIp, userAgent: c.req.header('User-Agent') };
+  return { ip: c.get('clientIp'), userAgent: c.req.header('User-Agent') };
 }
 
 /** Issues a fresh session; whatever session this browser had before ends (no fixation). */

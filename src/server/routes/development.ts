@@ -16,7 +16,7 @@ const OUTBOX_SHOWN = 20;
 export function developmentRoutes(services: Services, config: ServerConfig): Hono<AppEnv> {
   const available = config.demo && config.mail.smtpUrl === undefined;
   return new Hono<AppEnv>().get('/outbox', async (c) => {
-    if (!available || !LOOPBACK.has(c.var.clientIp)) {
+    if (!available || !LOOPBACK.has(c.get('clientIp'))) {
       throw new ServiceError('not_found', 'There is no GET /api/dev/outbox.');
     }
     const mails = await services.mail.outbox(OUTBOX_SHOWN);
