@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { serve } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 
 import type { PublicConfig } from '../src/shared/api.js';
@@ -59,12 +59,6 @@ interface BareSessionUser {
 
 const SESSION_COOKIE = 'session';
 const DAY_MS = 86_400_000;
-
-/** The headers every answer of the server's API carries, the same ones. */
-function apiHeaders(c: Context): void {
-  setApiResponseHeaders(c);
-  c.header('Vary', 'Origin');
-}
 
 /** Serves the three endpoints for `emails`, each user with the argon2id hash `passwordHash`. */
 export async function startBareServer(emails: readonly string[], passwordHash: string, config: PublicConfig): Promise<BareServer> {
@@ -104,7 +98,8 @@ export async function startBareServer(emails: readonly string[], passwordHash: s
       return c.json({ user: { id: user.id } });
     })
     .get('/api/session', (c) => {
-      apiHeaders(c);
+      // The headers every answer of the server's API carries, set as the server sets them.
+      setApiResponseHeaders(c);
       const token = getCookie(c, SESSION_COOKIE);
       const user = token === undefined ? undefined : findSessionUser.get(hashSessionToken(token));
       if (!user || user.expires_at <= Date.now() || user.blocked === 1) return c.json({ error: { code: 'unauthenticated' } }, 401);
@@ -122,7 +117,7 @@ export async function startBareServer(emails: readonly string[], passwordHash: s
       });
     })
     .get('/api/config', (c) => {
-      apiHeaders(c);
+      setApiResponseHeaders(c);
       return c.body(configBody, 200, { 'content-type': 'application/json' });
     });
   const server = serve({ fetch: app.fetch, port: 0 });

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+
+import { serve } from '@hono/node-server';
 
 import { cookieHeaderFrom, errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
 
@@ -126,6 +129,78 @@ describe('responses', () => {
       assert.equal(failed.headers.get('cache-control'), 'no-store');
     }
     await server.close();
+  });
+
+  it('carry the same headers, once each, when Node serves them over a socket', async () => {
+    // Served by Node, the API's headers go onto Node's response rather than through Hono.
+    const server = await startTestServer({ config: { allowedOrigins: ['https://app.example.com'] } });
+    const listener = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => listener.once('listening', resolve));
+    const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    const send = (path: string, init: RequestInit = {}): Promise<Response> =>
+      fetch(new URL(path, origin), { ...init, headers: { 'x-test-client-ip': '203.0.113.10', ...init.headers } });
+    try {
+      const signup = await send('/api/signup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email: 'socket@example.com', password: STRONG_PASSWORD }),
+      });
+      const cookie = cookieHeaderFrom(signup);
+      const answers = {
+        config: await send('/api/config'),
+        signup,
+        session: await send('/api/session', { headers: { cookie } }),
+        'no session': await send('/api/session'),
+        'unknown path': await send('/api/nothing-here'),
+        'wrong method': await send('/api/login'),
+        preflight: await send('/api/login', {
+          method: 'OPTIONS',
+          headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+        }),
+        'allowed origin': await send('/api/config', { headers: { origin: 'https://app.example.com' } }),
+      };
+      const statuses = Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, answer.status]));
+      assert.deepEqual(statuses, {
+        config: 200,
+        signup: 201,
+        session: 200,
+        'no session': 401,
+        'unknown path': 404,
+        'wrong method': 405,
+        preflight: 204,
+        'allowed origin': 200,
+      });
+      for (const [name, answer] of Object.entries(answers)) {
+        const headers = Object.fromEntries(
+          ['cache-control', 'x-content-type-options', 'referrer-policy', 'content-security-policy', 'x-frame-options', 'vary'].map(
+            (header) => [header, answer.headers.get(header)],
+          ),
+        );
+        assert.deepEqual(
+          headers,
+          {
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+            'referrer-policy': 'no-referrer',
+            'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+            'x-frame-options': 'DENY',
+            vary: 'Origin',
+          },
+          name,
+        );
+      }
+      // What Hono's answers set themselves arrives beside them.
+      assert.equal(answers.config.headers.get('content-type'), 'application/json');
+      assert.deepEqual(await answers.config.json(), await (await server.request('/api/config')).json());
+      assert.match(signup.headers.get('set-cookie') ?? '', /HttpOnly/);
+      assert.equal(answers['wrong method'].headers.get('allow'), 'POST');
+      assert.equal(answers.preflight.headers.get('access-control-allow-origin'), 'https://app.example.com');
+      assert.equal(answers['allowed origin'].headers.get('access-control-allow-credentials'), 'true');
+      assert.equal(answers.config.headers.get('access-control-allow-origin'), null);
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      await server.close();
+    }
   });
 
   it('answer unknown paths with not_found and wrong methods with method_not_allowed', async () => {

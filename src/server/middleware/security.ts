@@ -3,6 +3,8 @@
  * Origin check on every state-changing request so that another site cannot act with the user's
  * cookie (CSRF), plus the headers every API response carries.
  */
+import { ServerResponse } from 'node:http';
+
 import type { Context, MiddlewareHandler } from 'hono';
 
 import type { AppEnv } from '../env.js';
@@ -28,17 +30,39 @@ export function mailLinkOrigin(c: Context, publicUrl: URL | undefined): string |
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-// Every header below is set before the handler runs, as prepared headers that Hono puts on the
-// response it builds (errors and 404s included). Setting them afterwards would make Hono copy the
-// finished response once per header, which costs a cheap GET more than all of its own work.
+/** The headers every API answer carries. */
+const API_RESPONSE_HEADERS: readonly (readonly [name: string, value: string])[] = [
+  ['Cache-Control', 'no-store'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['X-Frame-Options', 'DENY'],
+  // Answers differ by Origin (CORS), so caches must keep them apart.
+  ['Vary', 'Origin'],
+];
 
-/** The headers every API answer carries but Vary (CORS appends that); the benchmark's bare app sets them too. */
+/** Node's response to the request, when @hono/node-server serves it; undefined under `app.request()`. */
+function nodeResponseOf(c: Context): ServerResponse | undefined {
+  const bindings: unknown = c.env;
+  if (typeof bindings !== 'object' || bindings === null || !('outgoing' in bindings)) return undefined;
+  return bindings.outgoing instanceof ServerResponse ? bindings.outgoing : undefined;
+}
+
+/**
+ * Puts the headers every API answer carries on the response, before the handler runs, so that
+ * errors and 404s carry them too. Served by Node, they go straight onto Node's response: Node
+ * merges them into the head that Hono writes, Hono's headers winning, so a route can still
+ * override one. Through Hono (`c.header`) they would make a WHATWG Headers object that the
+ * adapter copies into a plain one again, which cost a cheap GET a tenth of its time (Server,
+ * tenth round, in BENCHMARKS.md). Without Node (`app.request()`) they go through Hono. The
+ * benchmark's bare app sets them with this function too.
+ */
 export function setApiResponseHeaders(c: Context): void {
-  c.header('Cache-Control', 'no-store');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  c.header('X-Frame-Options', 'DENY');
+  const nodeResponse = nodeResponseOf(c);
+  for (const [name, value] of API_RESPONSE_HEADERS) {
+    if (nodeResponse) nodeResponse.setHeader(name, value);
+    else c.header(name, value);
+  }
 }
 
 const CORS_ALLOWED_METHODS = 'GET,POST,PATCH,DELETE';
@@ -52,8 +76,6 @@ const CORS_PREFLIGHT_MAX_AGE_SECONDS = '600';
  * Access-Control-Allow-* header, so the browser stops there.
  */
 function applyCors(c: Context, allowed: ReadonlySet<string>): Response | undefined {
-  // Answers differ by Origin, so caches must keep them apart.
-  c.header('Vary', 'Origin', { append: true });
   const origin = c.req.header('Origin');
   const permitted = origin !== undefined && allowed.has(origin);
   if (permitted) {
