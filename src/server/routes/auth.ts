@@ -21,11 +21,12 @@ import { ServiceError } from '../services/service-error.js';
 import { clientOf, startBrowserSession, type BrowserCookie } from './browser-session.js';
 
 export function authRoutes(services: Services, config: ServerConfig, sessionCookie: BrowserCookie): Hono<AppEnv> {
-  const publicConfig = toPublicConfig(config);
+  // Fixed while the server runs: serialized once, not on every page load with the widget.
+  const publicConfigJson = JSON.stringify(toPublicConfig(config));
   const { rateLimits } = config;
 
   return new Hono<AppEnv>()
-    .get('/config', (c) => c.json(publicConfig))
+    .get('/config', (c) => c.body(publicConfigJson, 200, { 'Content-Type': 'application/json' }))
     .all('/config', methodNotAllowed(['GET']))
 
     .post(
