@@ -122,7 +122,7 @@ export interface ApiGateOptions {
  * every API answer carries, CORS (a preflight is answered here), the Origin check, the body's
  * limit. One middleware, not four: each Hono middleware layer costs a request about 1 to 4 µs of
  * the event loop besides its own work (its dispatch, its promise), and a cheap GET costs the
- * server only about 35 µs in all (Server, ninth round, in BENCHMARKS.md).
+ * server only about 26 µs in all (Server, tenth round, in BENCHMARKS.md).
  */
 export function apiGate({ publicUrl, allowedOrigins, bodyGuard }: ApiGateOptions): MiddlewareHandler<AppEnv> {
   const allowed: ReadonlySet<string> = new Set(allowedOrigins);
