@@ -52,10 +52,10 @@ function nodeResponseOf(c: Context): ServerResponse | undefined {
  * Puts the headers every API answer carries on the response, before the handler runs, so that
  * errors and 404s carry them too. Served by Node, they go straight onto Node's response: Node
  * merges them into the head that Hono writes, Hono's headers winning, so a route can still
- * override one. Through Hono (`c.header`) they would make a WHATWG Headers object that the
- * adapter copies into a plain one again, which cost a cheap GET a tenth of its time (Server,
- * tenth round, in BENCHMARKS.md). Without Node (`app.request()`) they go through Hono. The
- * benchmark's bare app sets them with this function too.
+ * override one (but not remove it). Through Hono (`c.header`) they would make a WHATWG Headers
+ * object that the adapter copies into a plain one again, which cost a cheap GET a tenth of its
+ * time (Server, tenth round, in BENCHMARKS.md). Without Node (`app.request()`) they go through
+ * Hono. The benchmark's bare app sets them with this function too.
  */
 export function setApiResponseHeaders(c: Context): void {
   const nodeResponse = nodeResponseOf(c);
