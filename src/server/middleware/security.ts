@@ -48,21 +48,32 @@ function nodeResponseOf(c: Context): ServerResponse | undefined {
   return bindings.outgoing instanceof ServerResponse ? bindings.outgoing : undefined;
 }
 
+/** Sets one header of the answer to the request. */
+type SetAnswerHeader = (name: string, value: string) => void;
+
 /**
- * Puts the headers every API answer carries on the response, before the handler runs, so that
- * errors and 404s carry them too. Served by Node, they go straight onto Node's response: Node
- * merges them into the head that Hono writes, Hono's headers winning, so a route can still
- * override one (but not remove it). Through Hono (`c.header`) they would make a WHATWG Headers
- * object that the adapter copies into a plain one again, which cost a cheap GET a tenth of its
- * time (Server, tenth round, in BENCHMARKS.md). Without Node (`app.request()`) they go through
- * Hono. The benchmark's bare app sets them with this function too.
+ * How the API sets its headers, before the handler runs, so that errors and 404s carry them too.
+ * Served by Node, they go straight onto Node's response: Node merges them into the head that Hono
+ * writes, Hono's headers winning, so a route can still override one (but not remove it). Through
+ * Hono (`c.header`) they would make a WHATWG Headers object that the adapter copies into a plain
+ * one again, which cost a cheap GET a tenth of its time (Server, tenth round, in BENCHMARKS.md).
+ * Without Node (`app.request()`) they go through Hono.
  */
-export function setApiResponseHeaders(c: Context): void {
+function answerHeaderSetter(c: Context): SetAnswerHeader {
   const nodeResponse = nodeResponseOf(c);
-  for (const [name, value] of API_RESPONSE_HEADERS) {
-    if (nodeResponse) nodeResponse.setHeader(name, value);
-    else c.header(name, value);
+  if (nodeResponse) {
+    return (name, value) => {
+      nodeResponse.setHeader(name, value);
+    };
   }
+  return (name, value) => {
+    c.header(name, value);
+  };
+}
+
+/** Puts the headers every API answer carries on the answer; the benchmark's bare app sets them with this too. */
+export function setApiResponseHeaders(c: Context, setHeader: SetAnswerHeader = answerHeaderSetter(c)): void {
+  for (const [name, value] of API_RESPONSE_HEADERS) setHeader(name, value);
 }
 
 const CORS_ALLOWED_METHODS = 'GET,POST,PATCH,DELETE';
@@ -75,19 +86,19 @@ const CORS_PREFLIGHT_MAX_AGE_SECONDS = '600';
  * answered here with 204 (the returned response); another origin's preflight gets no
  * Access-Control-Allow-* header, so the browser stops there.
  */
-function applyCors(c: Context, allowed: ReadonlySet<string>): Response | undefined {
+function applyCors(c: Context, allowed: ReadonlySet<string>, setHeader: SetAnswerHeader): Response | undefined {
   const origin = c.req.header('Origin');
   const permitted = origin !== undefined && allowed.has(origin);
   if (permitted) {
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Allow-Credentials', 'true');
-    c.header('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
+    setHeader('Access-Control-Allow-Origin', origin);
+    setHeader('Access-Control-Allow-Credentials', 'true');
+    setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
   }
   if (c.req.method !== 'OPTIONS') return undefined;
   if (permitted) {
-    c.header('Access-Control-Allow-Methods', CORS_ALLOWED_METHODS);
-    c.header('Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS);
-    c.header('Access-Control-Max-Age', CORS_PREFLIGHT_MAX_AGE_SECONDS);
+    setHeader('Access-Control-Allow-Methods', CORS_ALLOWED_METHODS);
+    setHeader('Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS);
+    setHeader('Access-Control-Max-Age', CORS_PREFLIGHT_MAX_AGE_SECONDS);
   }
   return c.body(null, 204);
 }
@@ -127,8 +138,9 @@ export interface ApiGateOptions {
 export function apiGate({ publicUrl, allowedOrigins, bodyGuard }: ApiGateOptions): MiddlewareHandler<AppEnv> {
   const allowed: ReadonlySet<string> = new Set(allowedOrigins);
   return (c, next) => {
-    setApiResponseHeaders(c);
-    const preflightAnswer = applyCors(c, allowed);
+    const setHeader = answerHeaderSetter(c);
+    setApiResponseHeaders(c, setHeader);
+    const preflightAnswer = applyCors(c, allowed, setHeader);
     if (preflightAnswer) return Promise.resolve(preflightAnswer);
     assertTrustedOrigin(c, publicUrl, allowed);
     const guard = bodyGuard(c);
