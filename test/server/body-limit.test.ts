@@ -6,13 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { serve, type ServerType } from '@hono/node-server';
-
 import { MAX_JSON_BODY_BYTES } from '../../src/server/middleware/validation.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from './helpers.js';
+import { listenOnLoopback, STRONG_PASSWORD, startTestServer, type LoopbackListener, type TestServer } from './helpers.js';
 
 interface Answer {
   status: number;
@@ -20,7 +17,7 @@ interface Answer {
 }
 
 let server: TestServer;
-let http: ServerType;
+let http: LoopbackListener;
 let origin: string;
 
 /** POSTs `body` to the sign-up endpoint, with its length declared or sent in chunks of 4 KiB. */
@@ -67,13 +64,12 @@ function errorCode(answer: Answer): unknown {
 describe('the JSON body limit over HTTP', () => {
   before(async () => {
     server = await startTestServer();
-    http = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => http.once('listening', resolve));
-    origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    http = await listenOnLoopback(server);
+    ({ origin } = http);
   });
 
   after(async () => {
-    await new Promise<void>((resolve) => http.close(() => resolve()));
+    await http.close();
     await server.close();
   });
 

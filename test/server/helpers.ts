@@ -3,8 +3,10 @@
  * PostgreSQL database when `TEST_DATABASE_URL` is set: see `test-database.ts`), a clock the test
  * moves, and small readers for JSON bodies and Set-Cookie headers.
  */
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
+import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 
@@ -114,6 +116,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     close: () => db.destroy(),
   };
   return server;
+}
+
+/** A test server's app listening on a loopback socket. */
+export interface LoopbackListener {
+  /** Where it listens, such as `http://127.0.0.1:41234`. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves the app over a real socket, as @hono/node-server serves it in production (`app.request()` skips Node). */
+export async function listenOnLoopback(server: TestServer): Promise<LoopbackListener> {
+  const listener = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => listener.once('listening', resolve));
+  return {
+    origin: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => listener.close(() => resolve())),
+  };
 }
 
 /** How many rows a table holds right now. */

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 
-import { serve } from '@hono/node-server';
-
-import { cookieHeaderFrom, errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
+import { cookieHeaderFrom, errorOf, listenOnLoopback, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
 
 after(removeTestFolders);
 
@@ -134,11 +131,9 @@ describe('responses', () => {
   it('carry the same headers, once each, when Node serves them over a socket', async () => {
     // Served by Node, the API's headers go onto Node's response rather than through Hono.
     const server = await startTestServer({ config: { allowedOrigins: ['https://app.example.com'] } });
-    const listener = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => listener.once('listening', resolve));
-    const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-    const send = (path: string, init: RequestInit = {}): Promise<Response> =>
-      fetch(new URL(path, origin), { ...init, headers: { 'x-test-client-ip': '203.0.113.10', ...init.headers } });
+    const listener = await listenOnLoopback(server);
+    const { origin } = listener;
+    const send = (path: string, init: RequestInit = {}): Promise<Response> => fetch(new URL(path, origin), init);
     try {
       const signup = await send('/api/signup', {
         method: 'POST',
@@ -198,7 +193,7 @@ describe('responses', () => {
       assert.equal(answers['allowed origin'].headers.get('access-control-allow-credentials'), 'true');
       assert.equal(answers.config.headers.get('access-control-allow-origin'), null);
     } finally {
-      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      await listener.close();
       await server.close();
     }
   });
