@@ -10,7 +10,7 @@ import Sqlite from 'better-sqlite3';
 
 import { createEngineSetup, parseDatabaseUrl, StatementCache, UnstorableTextError } from '../../src/server/store/dialect.js';
 import { preparedQuery } from '../../src/server/store/prepared-query.js';
-import { errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
+import { cookieHeaderFrom, errorOf, removeTestFolders, startTestServer, STRONG_PASSWORD } from './helpers.js';
 
 after(removeTestFolders);
 
@@ -99,6 +99,45 @@ describe('the SQLite statement cache', () => {
     assert.deepEqual(cache.prepare('select * from t where n = ?').all([3]), [{ n: 3, label: null }]);
     assert.equal(prepared, before, 'served from the cache');
     cache.close();
+  });
+});
+
+describe("the server's SQL", () => {
+  it('is the same text from one visit to the next, only the values differ, so each statement is prepared once', async () => {
+    const texts = new Set<string>();
+    let recording = false;
+    // Production's defaults: rate limits and brute-force counting on, as every login pays them.
+    const server = await startTestServer({
+      onQuery: (sql) => {
+        if (recording) texts.add(sql);
+      },
+    });
+    const visit = async (round: number): Promise<void> => {
+      const email = `visitor-${round}@example.com`;
+      const ip = `203.0.113.${20 + round}`;
+      assert.equal((await server.post('/api/signup', { email, password: STRONG_PASSWORD }, { ip })).status, 201);
+      for (const password of ['Wrong-Password-One-1', 'Wrong-Password-Two-2']) {
+        assert.equal((await server.post('/api/login', { identifier: email, password }, { ip })).status, 401);
+      }
+      const login = await server.post('/api/login', { identifier: email, password: STRONG_PASSWORD }, { ip });
+      assert.equal(login.status, 200);
+      const cookie = cookieHeaderFrom(login);
+      // A minute on, the session's read also slides its idle deadline.
+      server.clock.advance(61_000);
+      assert.equal((await server.request('/api/session', { headers: { cookie }, ip })).status, 200);
+      assert.equal((await server.request('/api/logout', { method: 'POST', headers: { cookie }, ip })).status, 204);
+    };
+
+    recording = true;
+    await visit(1);
+    const firstVisit = new Set(texts);
+    await visit(2);
+    assert.deepEqual(
+      [...texts].filter((text) => !firstVisit.has(text)),
+      [],
+      'the second visit ran SQL texts the first did not: a value went into the text instead of the parameters',
+    );
+    await server.close();
   });
 });
 

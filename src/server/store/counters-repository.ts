@@ -14,6 +14,21 @@ export interface BucketVerdict {
   tat: number;
 }
 
+// Every rate-limited request runs it: built once (prepared-query.ts), then run with its values.
+const upsertBucketToken = preparedQuery(5, (db, key: string, now: number, intervalMs: number, capacityMs: number, firstTat: number) => {
+  const nextTat = sql<number>`(CASE WHEN rate_limits.tat > ${now} THEN rate_limits.tat ELSE ${now} END) + ${intervalMs}`;
+  return db
+    .insertInto('rate_limits')
+    .values({ key, tat: firstTat })
+    .onConflict((conflict) =>
+      conflict
+        .column('key')
+        .doUpdateSet({ tat: nextTat })
+        .where(sql<number>`${nextTat} - ${now}`, '<=', capacityMs),
+    )
+    .returning('tat');
+});
+
 /**
  * Takes one token with the generic cell rate algorithm: a request is allowed when the bucket's
  * theoretical arrival time, pushed one interval on, stays within `capacityMs` of now. The insert
@@ -27,18 +42,7 @@ export async function takeBucketToken(
   intervalMs: number,
   capacityMs: number,
 ): Promise<BucketVerdict> {
-  const nextTat = sql<number>`(CASE WHEN rate_limits.tat > ${now} THEN rate_limits.tat ELSE ${now} END) + ${intervalMs}`;
-  const taken = await db
-    .insertInto('rate_limits')
-    .values({ key, tat: now + intervalMs })
-    .onConflict((conflict) =>
-      conflict
-        .column('key')
-        .doUpdateSet({ tat: nextTat })
-        .where(sql<number>`${nextTat} - ${now}`, '<=', capacityMs),
-    )
-    .returning('tat')
-    .executeTakeFirst();
+  const [taken] = await upsertBucketToken(db, key, now, intervalMs, capacityMs, now + intervalMs);
   if (taken) return { allowed: true, tat: Number(taken.tat) };
   const current = await db.selectFrom('rate_limits').select('tat').where('key', '=', key).executeTakeFirst();
   return { allowed: false, tat: Number(current?.tat ?? now) };
@@ -50,6 +54,55 @@ export async function deleteFullBuckets(db: Kysely<Database>, now: number): Prom
 }
 
 export type LoginFailureRow = Selectable<LoginFailuresTable>;
+
+/**
+ * Every login runs it: built once (prepared-query.ts). Every value must stay a parameter: a value
+ * written into the SQL text (Kysely writes a number given to `case … then` there) would make
+ * each login's statement new to SQLite's statement cache.
+ */
+const upsertLoginAttempt = preparedQuery(
+  7,
+  (
+    db,
+    key: string,
+    now: number,
+    userId: string | null,
+    ip: string,
+    /** `blocked_until` of a streak's first failure: set at once when one attempt is the allowance. */
+    firstBlock: number | null,
+    /** The streak that the next failure turns into a block. */
+    failuresBeforeBlock: number,
+    blockUntil: number,
+  ) =>
+    db
+      .insertInto('login_failures')
+      .values({ key, failures: 1, last_failure_at: now, blocked_until: firstBlock, user_id: userId, ip })
+      .onConflict((conflict) =>
+        conflict.column('key').doUpdateSet((eb) => {
+          const blockIsOver = eb.and([
+            eb('login_failures.blocked_until', 'is not', null),
+            eb('login_failures.blocked_until', '<=', now),
+          ]);
+          return {
+            failures: eb.case().when(blockIsOver).then(1).else(eb('login_failures.failures', '+', 1)).end(),
+            last_failure_at: now,
+            user_id: userId,
+            ip,
+            blocked_until: eb
+              .case()
+              .when(blockIsOver)
+              .then(firstBlock)
+              .when('login_failures.blocked_until', 'is not', null)
+              .then(eb.ref('login_failures.blocked_until'))
+              .when('login_failures.failures', '>=', failuresBeforeBlock)
+              .then(blockUntil)
+              .else(null)
+              .end(),
+          };
+        }),
+      )
+      .returningAll(),
+);
 
 /**
  * Counts a login attempt before its password is checked, in one atomic upsert, and returns the
@@ -67,35 +120,9 @@ export async function countLoginAttempt(
   blockUntil: number,
 ): Promise<LoginFailureRow> {
   const { now, userId, ip } = attempt;
-  return db
-    .insertInto('login_failures')
-    .values({ key, failures: 1, last_failure_at: now, blocked_until: maxAttempts <= 1 ? blockUntil : null, user_id: userId, ip })
-    .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet((eb) => {
-        const blockIsOver = eb.and([
-          eb('login_failures.blocked_until', 'is not', null),
-          eb('login_failures.blocked_until', '<=', now),
-        ]);
-        return {
-          failures: eb.case().when(blockIsOver).then(1).else(eb('login_failures.failures', '+', 1)).end(),
-          last_failure_at: now,
-          user_id: userId,
-          ip,
-          blocked_until: eb
-            .case()
-            .when(blockIsOver)
-            .then(maxAttempts <= 1 ? blockUntil : null)
-            .when('login_failures.blocked_until', 'is not', null)
-            .then(eb.ref('login_failures.blocked_until'))
-            .when('login_failures.failures', '>=', maxAttempts - 1)
-            .then(blockUntil)
-            .else(null)
-            .end(),
-        };
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const [row] = await upsertLoginAttempt(db, key, now, userId, ip, maxAttempts <= 1 ? blockUntil : null, maxAttempts - 1, blockUntil);
+  if (!row) throw new Error('Counting a login attempt returned no row');
+  return row;
 }
 
 /** Takes one attempt back; a block that attempt set goes with it. */
