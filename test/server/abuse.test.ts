@@ -61,6 +61,27 @@ describe('brute-force blocks', () => {
     await server.close();
   });
 
+  it('with an allowance of one attempt, a wrong password blocks the pair by itself, in every streak', async () => {
+    const { server, userId } = await serverWithVictim({ config: { bruteForce: { maxAttempts: 1, blockMinutes: 5 } } });
+    const blockedAddresses = async (): Promise<string[]> => {
+      const listed = await server.request(`/api/v2/user-blocks/${encodeURIComponent(userId)}`, { headers: AUTH });
+      return ((await listed.json()) as { blocked_for: { ip: string }[] }).blocked_for.map((block) => block.ip);
+    };
+
+    assert.equal((await logIn(server, 'guess-1')).status, 401);
+    assert.deepEqual(await blockedAddresses(), [ATTACKER], 'blocked by that failure, before any other attempt');
+    const right = await logIn(server, STRONG_PASSWORD);
+    assert.equal(right.status, 429);
+    assert.equal(right.headers.get('retry-after'), String(5 * 60));
+    assert.equal((await logIn(server, STRONG_PASSWORD, '198.51.100.9')).status, 200, 'another address is not blocked');
+
+    server.clock.advance(5 * 60_000);
+    assert.deepEqual(await blockedAddresses(), [], 'the block is over');
+    assert.equal((await logIn(server, 'guess-2')).status, 401, 'the password is checked again');
+    assert.deepEqual(await blockedAddresses(), [ATTACKER], 'and the new streak is blocked by its first failure');
+    await server.close();
+  });
+
   it('mails the owner once per block, naming the address, and never for an unknown identifier', async () => {
     const { server } = await serverWithVictim({ config: { bruteForce: { maxAttempts: 3 } } });
     for (let attempt = 0; attempt < 8; attempt += 1) await logIn(server, 'Tried-Pa55word');

@@ -1,7 +1,7 @@
 /**
  * What `store/dialect.ts` promises, on whichever engine the suite runs (SQLite, or PostgreSQL
- * with TEST_DATABASE_URL): which URLs name which engine, numbers that come back as numbers, and
- * text neither engine may be handed.
+ * with TEST_DATABASE_URL): which URLs name which engine, numbers that come back as numbers, text
+ * neither engine may be handed, and prepared statements that the server's fixed SQL texts reuse.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';

@@ -14,7 +14,7 @@ export interface BucketVerdict {
   tat: number;
 }
 
-// Every rate-limited request runs it: built once (prepared-query.ts), then run with its values.
+// Every rate-limited request runs it while rate limits are on (the default): built once (prepared-query.ts).
 const upsertBucketToken = preparedQuery(5, (db, key: string, now: number, intervalMs: number, capacityMs: number, firstTat: number) => {
   const nextTat = sql<number>`(CASE WHEN rate_limits.tat > ${now} THEN rate_limits.tat ELSE ${now} END) + ${intervalMs}`;
   return db
@@ -56,9 +56,10 @@ export async function deleteFullBuckets(db: Kysely<Database>, now: number): Prom
 export type LoginFailureRow = Selectable<LoginFailuresTable>;
 
 /**
- * Every login runs it: built once (prepared-query.ts). Every value must stay a parameter: a value
- * written into the SQL text (Kysely writes a number given to `case … then` there) would make
- * each login's statement new to SQLite's statement cache.
+ * Every login runs it while brute-force protection is on (the default): built once
+ * (prepared-query.ts). Every value must stay a parameter: a value written into the SQL text
+ * (Kysely writes a number given to `case … then` there) would make each login's statement new to
+ * SQLite's statement cache.
  */
 const upsertLoginAttempt = preparedQuery(
   7,
