@@ -1,9 +1,10 @@
 /** The reference server for benchmarks: started as `npm start` starts it, in this process. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 
-import { silentLogger } from '../src/server/logger.js';
+import { createConsoleLogger } from '../src/server/logger.js';
 import { startServer, type RunningServer } from '../src/server/main.js';
 
 export interface StartedServer {
@@ -25,7 +26,7 @@ export interface BenchServerOptions {
  */
 const ALLOWANCE_NO_LOAD_REACHES = { burst: 1_000_000, perMinute: 1_000_000 };
 
-/** The reference server as `npm start` runs it, on a free port, without logs. */
+/** The reference server as `npm start` runs it, on a free port. */
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<StartedServer> {
   const { databaseUrl, config = {} } = options;
   const folder = mkdtempSync(join(tmpdir(), 'provision-lock-bench-'));
@@ -36,16 +37,26 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     (['login', 'signup', 'social', 'passwordReset', 'management'] as const).map((bucket) => [bucket, ALLOWANCE_NO_LOAD_REACHES]),
   );
   writeFileSync(configPath, JSON.stringify({ rateLimits: { enabled: true, ...rateLimits }, ...config }));
+  // Its log (a line per request) goes to a file beside the database, written as Node writes stderr
+  // to a file or a pipe: synchronously.
+  const logFile = openSync(join(folder, 'server.log'), 'a');
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writeSync(logFile, chunk);
+      done();
+    },
+  });
   const server = await startServer({
     port: 0,
     configPath,
-    logger: silentLogger,
+    logger: createConsoleLogger(logStream),
     env: { DATABASE_URL: databaseUrl ?? `sqlite:${join(folder, 'bench.db')}`, NODE_ENV: 'production' },
   });
   return {
     server,
     cleanup: async () => {
       await server.close();
+      closeSync(logFile);
       rmSync(folder, { recursive: true, force: true });
     },
   };
