@@ -8,6 +8,8 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** Writes at once whatever it holds back; a logger that holds nothing back need not have it. */
+  flush?(): void;
 }
 
 /** The flushes of loggers holding lines not yet written, for the process's exit. */
@@ -46,17 +48,24 @@ function formatLine(level: string, message: string, fields: LogFields): string {
   return `${line}\n`;
 }
 
+/** How long request lines may wait to be written, and how much of them (in characters). */
+export const LOG_GATHER_MS = 100;
+export const LOG_GATHER_LENGTH = 64 * 1024;
+
 /**
  * One line per entry on `stream` (stderr by default). Info lines, one per request, are gathered
- * and written together at the end of the event loop's turn: writing each on its own cost a cheap
- * GET about a third of its throughput (stderr to a file or a pipe is written synchronously, one
- * system call per write; Server, eleventh round, in BENCHMARKS.md). Warnings and errors are
- * written at once, after whatever was gathered before them, and what is still gathered when the
- * process exits is written then.
+ * and written together, at most LOG_GATHER_MS after the first of them or once LOG_GATHER_LENGTH
+ * characters are waiting: writing each on its own cost a cheap GET about a third of its throughput (stderr to
+ * a file or a pipe is written synchronously, one system call per write; Server, eleventh round, in
+ * BENCHMARKS.md). Warnings and errors are written at once, after whatever was gathered before
+ * them, and what is still gathered when the process exits is written then.
  */
 export function createConsoleLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
   let gathered = '';
+  let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
     unwritten.delete(flush);
     if (gathered === '') return;
     const text = gathered;
@@ -64,22 +73,24 @@ export function createConsoleLogger(stream: NodeJS.WritableStream = process.stde
     stream.write(text);
   };
   const gather = (line: string): void => {
-    if (gathered === '') {
-      setImmediate(flush);
+    gathered += line;
+    if (gathered.length >= LOG_GATHER_LENGTH) {
+      flush();
+    } else if (timer === undefined) {
+      // Unreferenced: a log waiting to be written keeps no process alive; the exit writes it.
+      timer = setTimeout(flush, LOG_GATHER_MS).unref();
       writeBeforeExit(flush);
     }
+  };
+  const writeAtOnce = (line: string): void => {
     gathered += line;
+    flush();
   };
   return {
     info: (message, fields = {}) => gather(formatLine('info', message, fields)),
-    warn: (message, fields = {}) => {
-      gathered += formatLine('warn', message, fields);
-      flush();
-    },
-    error: (message, fields = {}) => {
-      gathered += formatLine('error', message, fields);
-      flush();
-    },
+    warn: (message, fields = {}) => writeAtOnce(formatLine('warn', message, fields)),
+    error: (message, fields = {}) => writeAtOnce(formatLine('error', message, fields)),
+    flush,
   };
 }
 

@@ -73,6 +73,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await services.background.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
+      // The last requests' lines, which would otherwise wait for their timer or the process's exit.
+      logger.flush?.();
     },
   };
 }

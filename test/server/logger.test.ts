@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
-import { createConsoleLogger } from '../../src/server/logger.js';
+import { createConsoleLogger, LOG_GATHER_LENGTH, LOG_GATHER_MS } from '../../src/server/logger.js';
 
 /** A stream that keeps each write it is given. */
 function capture(): { stream: Writable; writes: string[] } {
@@ -35,16 +35,17 @@ function linesOf(text: string | undefined): string[] {
 }
 
 describe('the server log', () => {
-  it("writes a turn's request lines together, in order, with every value quoted", async () => {
+  it('writes request lines together, in order, with every value quoted, soon after the first', async () => {
     const { stream, writes } = capture();
     const logger = createConsoleLogger(stream);
     logger.info('request', { method: 'GET', path: '/api/config', status: 200, ms: 1, ip: '203.0.113.5' });
+    await nextTurn();
     logger.info('request', { method: 'POST', path: '/api/login', status: 401, ms: 12, ip: undefined });
     logger.info('request', { method: 'GET', path: '/x\n2026-01-01T00:00:00.000Z error forged', status: 404, ms: 0 });
-    assert.deepEqual(writes, [], 'nothing is written during the turn');
+    assert.deepEqual(writes, [], 'gathered, not yet written');
 
-    await nextTurn();
-    assert.equal(writes.length, 1, 'one write for the whole turn');
+    await sleep(LOG_GATHER_MS + 50);
+    assert.equal(writes.length, 1, 'one write for all three');
     assert.deepEqual(linesOf(writes[0]), [
       'info request method="GET" path="/api/config" status=200 ms=1 ip="203.0.113.5"',
       'info request method="POST" path="/api/login" status=401 ms=12',
@@ -52,7 +53,21 @@ describe('the server log', () => {
     ]);
   });
 
-  it('writes a warning or an error at once, after the lines gathered before it', async () => {
+  it('writes at once when the lines gathered reach their limit', () => {
+    const { stream, writes } = capture();
+    const logger = createConsoleLogger(stream);
+    const path = `/${'p'.repeat(999)}`;
+    let logged = 0;
+    while (writes.length === 0 && logged * path.length < 2 * LOG_GATHER_LENGTH) {
+      logger.info('request', { path });
+      logged += 1;
+    }
+    assert.equal(writes.length, 1, 'written without waiting');
+    assert.equal(linesOf(writes[0]).length, logged);
+    assert.ok(writes[0]!.length >= LOG_GATHER_LENGTH && writes[0]!.length < LOG_GATHER_LENGTH + 2 * path.length);
+  });
+
+  it('writes a warning, an error or a flush at once, after the lines gathered before it', async () => {
     const { stream, writes } = capture();
     const logger = createConsoleLogger(stream);
     logger.info('request', { path: '/api/session', status: 200 });
@@ -62,8 +77,12 @@ describe('the server log', () => {
 
     logger.error('unexpected error', { requestId: 'r-1' });
     assert.deepEqual(linesOf(writes[1]), ['error unexpected error requestId="r-1"']);
-    await nextTurn();
-    assert.equal(writes.length, 2, 'nothing was left for the end of the turn');
+    await sleep(LOG_GATHER_MS + 50);
+    assert.equal(writes.length, 2, 'nothing was left to write later');
+
+    logger.info('request', { path: '/api/logout', status: 204 });
+    logger.flush?.();
+    assert.deepEqual(linesOf(writes[2]), ['info request path="/api/logout" status=204'], 'flush writes at once');
   });
 
   it('writes the lines still gathered when the process exits', () => {
