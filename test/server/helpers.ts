@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 
 import { createApp } from '../../src/server/app.js';
 import { silentLogger, type Logger } from '../../src/server/logger.js';
@@ -16,7 +16,6 @@ import { createServices, type Services } from '../../src/server/services/index.j
 import { resolveConfig, type ConfigFile, type ServerConfig } from '../../src/server/config.js';
 import type { AppEnv } from '../../src/server/env.js';
 import { migrateToLatest, openDatabase } from '../../src/server/store/database.js';
-import { createEngineSetup } from '../../src/server/store/dialect.js';
 import type { Database } from '../../src/server/store/schema.js';
 import { createTestDatabase, createTestFolder, TEST_ENGINE } from './test-database.js';
 
@@ -85,10 +84,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     TEST_ENGINE === 'postgres' && options.config?.imports?.directory === undefined
       ? { ...resolved, imports: { ...resolved.imports, directory: join(createTestFolder(), 'jobs') } }
       : resolved;
-  const { onQuery } = options;
-  const db = onQuery
-    ? new Kysely<Database>({ dialect: createEngineSetup(config.databaseUrl).dialect, log: (event) => onQuery(event.query.sql) })
-    : openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { onQuery: options.onQuery });
   await migrateToLatest(db);
   const clock = options.clock ?? manualClock();
   const logger = options.logger ?? silentLogger;

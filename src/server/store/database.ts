@@ -8,9 +8,15 @@ import { createEngineSetup, type DialectOptions } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
-export function openDatabase(databaseUrl: string, options: DialectOptions = {}): Kysely<Database> {
-  const { dialect } = createEngineSetup(databaseUrl, options);
-  return new Kysely<Database>({ dialect });
+export interface DatabaseOptions extends DialectOptions {
+  /** Hears the SQL text of every query run (the tests check with it that the texts stay fixed). */
+  onQuery?: (sql: string) => void;
+}
+
+export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): Kysely<Database> {
+  const { onQuery, ...dialectOptions } = options;
+  const { dialect } = createEngineSetup(databaseUrl, dialectOptions);
+  return new Kysely<Database>(onQuery ? { dialect, log: (event) => onQuery(event.query.sql) } : { dialect });
 }
 
 /** Applies every pending migration in order; throws if one fails (it rolls back on its own). */
