@@ -42,6 +42,7 @@ export async function takeBucketToken(
   intervalMs: number,
   capacityMs: number,
 ): Promise<BucketVerdict> {
+  // A prepared query's values are stand-ins while it is built, so sums of them are made here.
   const [taken] = await upsertBucketToken(db, key, now, intervalMs, capacityMs, now + intervalMs);
   if (taken) return { allowed: true, tat: Number(taken.tat) };
   const current = await db.selectFrom('rate_limits').select('tat').where('key', '=', key).executeTakeFirst();
@@ -121,6 +122,7 @@ export async function countLoginAttempt(
   blockUntil: number,
 ): Promise<LoginFailureRow> {
   const { now, userId, ip } = attempt;
+  // A prepared query's values are stand-ins while it is built: what depends on `maxAttempts` is worked out here.
   const [row] = await upsertLoginAttempt(db, key, now, userId, ip, maxAttempts <= 1 ? blockUntil : null, maxAttempts - 1, blockUntil);
   if (!row) throw new Error('Counting a login attempt returned no row');
   return row;
